@@ -1,0 +1,12 @@
+import { ApiTokens } from './api-tokens';
+
+export const metadata = { title: 'Settings · Parley' };
+
+export default function SettingsPage() {
+  return (
+    <div className="space-y-6">
+      <h1 className="text-2xl font-semibold">Settings</h1>
+      <ApiTokens />
+    </div>
+  );
+}

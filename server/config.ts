@@ -1,0 +1,76 @@
+/**
+ * Configuration comes from environment variables only, validated once at start-up.
+ * A bad value stops the server with one message naming the variable and the form expected.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce
+  .number({ error: 'must be a TCP port number, e.g. 3000' })
+  .int('must be a whole number, e.g. 3000')
+  .min(1, 'must be between 1 and 65535')
+  .max(65535, 'must be between 1 and 65535');
+
+const environmentSchema = z.object({
+  NODE_ENV: z
+    .enum(['development', 'production', 'test'], {
+      error: 'must be one of development, production, test',
+    })
+    .default('production'),
+  PORT: port.default(3000),
+  HOST: z.string().min(1, 'must be a host name or address, e.g. 0.0.0.0').default('0.0.0.0'),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be the http(s) URL people open, e.g. https://parley.example.com' })
+    .optional(),
+  DATA_DIR: z.string().min(1, 'must be a directory path, e.g. ./data').default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/.+/, 'must be a PostgreSQL URL, e.g. postgres://user:password@host:5432/parley')
+    .optional(),
+  AUTH_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters, e.g. the output of `openssl rand -base64 32`')
+    .optional(),
+});
+
+export type Config = {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  /** The origin people reach the app at; sign-in only accepts requests from it. */
+  publicUrl: string;
+  dataDir: string;
+  /** A PostgreSQL server, or undefined for the embedded PGlite database in dataDir. */
+  databaseUrl: string | undefined;
+  /** undefined: a random secret is generated once and kept in dataDir. */
+  authSecret: string | undefined;
+  /** The folder holding package.json, drizzle/ and the Next app. */
+  appRoot: string;
+};
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env, appRoot = process.cwd()): Config {
+  const parsed = environmentSchema.safeParse(
+    // Treat empty variables as unset: `FOO= npm start` should not mean "FOO is the empty string".
+    Object.fromEntries(Object.entries(env).filter(([, value]) => value !== '')),
+  );
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const variable = String(issue.path[0] ?? '?');
+      return `  ${variable}=${JSON.stringify(env[variable] ?? '')}: ${issue.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const v = parsed.data;
+  return {
+    env: v.NODE_ENV,
+    port: v.PORT,
+    host: v.HOST,
+    publicUrl: (v.PUBLIC_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, ''),
+    dataDir: path.resolve(appRoot, v.DATA_DIR),
+    databaseUrl: v.DATABASE_URL,
+    authSecret: v.AUTH_SECRET,
+    appRoot,
+  };
+}

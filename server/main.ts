@@ -1,0 +1,71 @@
+/**
+ * Process entry: configuration → database → auth → Next → HTTP + /ws → graceful stop.
+ * One process owns the database; Next's route handlers reach it through the runtime handle.
+ */
+import http from 'node:http';
+import path from 'node:path';
+import next from 'next';
+import { ConfigError, loadConfig } from './config';
+import { createAuth, resolveAuthSecret } from './auth/auth';
+import { openDatabase, DatabaseInUseError } from './store/database';
+import { setRuntime } from './runtime';
+import { SocketServer } from './socket/upgrade';
+import { VoiceSession } from './voice/session';
+
+async function main() {
+  const config = loadConfig();
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    migrationsFolder: path.join(config.appRoot, 'drizzle'),
+  });
+  const auth = createAuth(database.db, config, resolveAuthSecret(config));
+  const runtime = { config, db: database.db, auth };
+  setRuntime(runtime);
+
+  const app = next({ dev: config.env === 'development', dir: config.appRoot, hostname: config.host, port: config.port });
+  await app.prepare();
+  const handleRequest = app.getRequestHandler();
+
+  const sockets = new SocketServer(runtime, ({ out }) => new VoiceSession(out));
+  const server = http.createServer((req, res) => void handleRequest(req, res));
+  server.on('upgrade', (req, socket, head) => {
+    if (new URL(req.url ?? '/', 'http://localhost').pathname === '/ws') {
+      void sockets.handleUpgrade(req, socket, head);
+    } else if (config.env !== 'development') {
+      socket.destroy(); // in development Next's own listener serves hot reloading
+    }
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  const where = database.kind === 'pglite' ? `embedded PGlite in ${path.relative(process.cwd(), config.dataDir) || '.'}` : 'PostgreSQL';
+  console.log(`Parley is listening on ${config.publicUrl} (${config.env}; database: ${where})`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[server] ${signal}: stopping`);
+    server.close();
+    await sockets.close();
+    server.closeAllConnections();
+    await app.close().catch(() => {});
+    await database.close();
+    setRuntime(undefined);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof DatabaseInUseError) {
+    console.error(error.message);
+    process.exit(2);
+  }
+  console.error('[server] failed to start:', error);
+  process.exit(1);
+});

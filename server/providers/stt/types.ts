@@ -1,0 +1,25 @@
+/**
+ * Speech-to-text: one streaming recognition per user utterance.
+ * Audio is always 16 kHz mono PCM16 (the contract's format); transports convert before this.
+ */
+export interface SttStreamOptions {
+  /** Called with the best hypothesis so far while audio is still arriving. */
+  onPartial(text: string): void;
+}
+
+export interface SttStream {
+  /** Feed the next piece of the utterance. Never blocks the event loop. */
+  write(pcm: Int16Array): void;
+  /** No more audio: resolves with the final transcript ("" when nothing was recognised). */
+  end(): Promise<string>;
+  /** Drop the utterance (interrupted or connection gone); end() will not be called. */
+  abort(): void;
+}
+
+export interface Stt {
+  readonly name: string;
+  /** Start recognising one utterance. Providers keep engines warm so this is instant. */
+  start(options: SttStreamOptions): SttStream;
+  /** Release engines and helper processes. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,101 @@
+/**
+ * GET /ws: who is asking and which conversation, decided before any socket exists.
+ * 401 without a valid session cookie or API token, 404 for a conversation that is not the
+ * caller's own (or does not exist: the two are indistinguishable on purpose).
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { z } from 'zod';
+import { MAX_FRAME_BYTES, PROTOCOL_VERSION, AUDIO_FORMAT } from '../../lib/contract/messages';
+import { identify } from '../auth/identify';
+import type { Runtime } from '../runtime';
+import { createConversation, findOwnConversation } from '../store/conversations';
+import { serveConnection, type ContractSession, type Outbound } from './connection';
+
+export interface SessionContext {
+  userId: string;
+  conversationId: string;
+  out: Outbound;
+}
+
+export type SessionFactory = (context: SessionContext) => ContractSession;
+
+const conversationIdSchema = z.uuid();
+
+export class SocketServer {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  private readonly sessions = new Set<ContractSession>();
+
+  constructor(
+    private readonly runtime: Runtime,
+    private readonly createSession: SessionFactory,
+  ) {}
+
+  /** Handles an upgrade request for /ws; never throws. */
+  async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    try {
+      const headers = toHeaders(req);
+      const identity = await identify(this.runtime, headers);
+      // A cookie rides along on cross-site requests too: only our own pages may use it here.
+      if (!identity || (identity.via === 'session' && !this.isOwnOrigin(headers.get('origin')))) {
+        return refuse(socket, 401, 'Sign in, or send Authorization: Bearer <personal API token>.');
+      }
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const requested = url.searchParams.get('conversationId');
+      let conversationId: string;
+      if (requested !== null) {
+        const own = conversationIdSchema.safeParse(requested).success
+          ? await findOwnConversation(this.runtime.db, identity.userId, requested)
+          : null;
+        if (!own) return refuse(socket, 404, 'No such conversation of yours.');
+        conversationId = own.id;
+      } else {
+        conversationId = (await createConversation(this.runtime.db, identity.userId)).id;
+      }
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, identity.userId, conversationId));
+    } catch (error) {
+      console.error('[ws] upgrade failed:', error);
+      refuse(socket, 500, 'The server could not open the session.');
+    }
+  }
+
+  private accept(ws: WebSocket, userId: string, conversationId: string) {
+    const session = serveConnection(ws, (out) => {
+      out.send({ type: 'session.ready', protocol: PROTOCOL_VERSION, conversationId, audio: { ...AUDIO_FORMAT } });
+      return this.createSession({ userId, conversationId, out });
+    });
+    this.sessions.add(session);
+    ws.on('close', () => this.sessions.delete(session));
+  }
+
+  private isOwnOrigin(origin: string | null): boolean {
+    return origin !== null && origin === new URL(this.runtime.config.publicUrl).origin;
+  }
+
+  /** Graceful stop: every session persists what was said, then the sockets close. */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.sessions].map((s) => s.close()));
+    for (const ws of this.wss.clients) ws.close(1001, 'server shutting down');
+    this.wss.close();
+  }
+}
+
+function toHeaders(req: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+  }
+  return headers;
+}
+
+const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 404: 'Not Found', 500: 'Internal Server Error' };
+
+function refuse(socket: Duplex, status: number, message: string) {
+  const body = JSON.stringify({ error: { status, message } });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}

@@ -1,0 +1,72 @@
+/** Conversations and turns: the only code that writes them. Every query is scoped to an owner. */
+import { and, asc, count, desc, eq, max, sql } from 'drizzle-orm';
+import { conversations, turns, type NewTurn } from '../../lib/db/schema';
+import type { Database } from './database';
+
+export async function createConversation(db: Database, userId: string) {
+  const [row] = await db.insert(conversations).values({ userId }).returning();
+  return row;
+}
+
+/** The conversation if it belongs to userId; null for a missing id and for anyone else's alike. */
+export async function findOwnConversation(db: Database, userId: string, conversationId: string) {
+  const [row] = await db
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.id, conversationId), eq(conversations.userId, userId)));
+  return row ?? null;
+}
+
+export async function listConversations(db: Database, userId: string, limit = 50) {
+  return db
+    .select({
+      id: conversations.id,
+      title: conversations.title,
+      createdAt: conversations.createdAt,
+      updatedAt: conversations.updatedAt,
+      turnCount: count(turns.id),
+    })
+    .from(conversations)
+    .leftJoin(turns, eq(turns.conversationId, conversations.id))
+    .where(eq(conversations.userId, userId))
+    .groupBy(conversations.id)
+    .orderBy(desc(conversations.updatedAt))
+    .limit(limit);
+}
+
+export async function listTurns(db: Database, conversationId: string) {
+  return db.select().from(turns).where(eq(turns.conversationId, conversationId)).orderBy(asc(turns.position));
+}
+
+/**
+ * Appends a turn at the next position and touches the conversation, in one transaction, so a
+ * crash never leaves half a turn. The first user turn names the conversation.
+ */
+export async function appendTurn(db: Database, turn: Omit<NewTurn, 'position' | 'id' | 'createdAt'>) {
+  return db.transaction(async (tx) => {
+    const [{ last }] = await tx
+      .select({ last: max(turns.position) })
+      .from(turns)
+      .where(eq(turns.conversationId, turn.conversationId));
+    const [row] = await tx
+      .insert(turns)
+      .values({ ...turn, position: (last ?? -1) + 1 })
+      .returning();
+    await tx
+      .update(conversations)
+      .set({
+        updatedAt: new Date(),
+        ...(turn.role === 'user' && turn.text.trim()
+          ? { title: sql`coalesce(${conversations.title}, ${titleFrom(turn.text)})` }
+          : {}),
+      })
+      .where(eq(conversations.id, turn.conversationId));
+    return row;
+  });
+}
+
+function titleFrom(text: string): string {
+  const words = text.trim().split(/\s+/);
+  const title = words.slice(0, 8).join(' ');
+  return words.length > 8 ? `${title}…` : title;
+}
