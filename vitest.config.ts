@@ -1,12 +1,28 @@
 import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
 
+// Two projects: `unit` runs alone in a second; `integration` (*.int.test.ts) talks to one real
+// production server started by server/testing/global-server.ts, on PGlite, or on PostgreSQL
+// when PARLEY_TEST_DATABASE_URL is set.
 export default defineConfig({
   resolve: { alias: { '@': fileURLToPath(new URL('.', import.meta.url)) } },
   test: {
-    include: ['{lib,server,app,scripts}/**/*.test.ts'],
     environment: 'node',
     testTimeout: 60_000,
-    hookTimeout: 120_000,
+    hookTimeout: 180_000,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['{lib,server,app,scripts}/**/*.test.ts'], exclude: ['**/*.int.test.ts', 'node_modules/**'] },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['{lib,server,app,scripts}/**/*.int.test.ts'],
+          globalSetup: ['server/testing/global-server.ts'],
+        },
+      },
+    ],
   },
 });

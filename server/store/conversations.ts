@@ -44,6 +44,8 @@ export async function listTurns(db: Database, conversationId: string) {
  */
 export async function appendTurn(db: Database, turn: Omit<NewTurn, 'position' | 'id' | 'createdAt'>) {
   return db.transaction(async (tx) => {
+    // Lock the conversation so that concurrent appends take positions one after another.
+    await tx.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, turn.conversationId)).for('update');
     const [{ last }] = await tx
       .select({ last: max(turns.position) })
       .from(turns)

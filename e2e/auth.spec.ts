@@ -1,0 +1,64 @@
+import { expect, test } from '@playwright/test';
+import crypto from 'node:crypto';
+
+test('a signed-out visit to the talk page lands on sign-in', async ({ page }) => {
+  await page.goto('/talk');
+  await expect(page).toHaveURL(/\/sign-in$/);
+  await expect(page.getByRole('heading', { name: 'Sign in to Parley' })).toBeVisible();
+});
+
+test('sign up, sign out, sign in, and reach the talk page', async ({ page }) => {
+  const email = `person-${crypto.randomUUID().slice(0, 8)}@example.com`;
+  const password = 'a long enough password';
+
+  await page.goto('/sign-up');
+  await page.getByLabel('Name').fill('Pat');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await expect(page).toHaveURL(/\/talk$/);
+  await expect(page.getByTestId('signed-in-as')).toHaveText(email);
+
+  const cookies = await page.context().cookies();
+  const session = cookies.find((c) => c.name === 'better-auth.session_token');
+  expect(session?.httpOnly).toBe(true);
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/sign-in$/);
+  await page.goto('/talk');
+  await expect(page).toHaveURL(/\/sign-in$/);
+
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('the wrong password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toBeVisible();
+
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/talk$/);
+  await expect(page.getByRole('heading', { name: 'Talk' })).toBeVisible();
+});
+
+test('create and revoke a personal API token in settings', async ({ page, request }) => {
+  const email = `tokens-${crypto.randomUUID().slice(0, 8)}@example.com`;
+  await page.goto('/sign-up');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('a long enough password');
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await expect(page).toHaveURL(/\/talk$/);
+
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByLabel('Token name').fill('my script');
+  await page.getByRole('button', { name: 'Create token' }).click();
+  const token = (await page.getByTestId('new-token').textContent()) ?? '';
+  expect(token).toMatch(/^prl_/);
+  const list = page.getByRole('list', { name: 'Your API tokens' });
+  await expect(list.getByText('my script')).toBeVisible();
+
+  const withToken = { headers: { authorization: `Bearer ${token}` } };
+  expect((await request.get('/api/conversations', withToken)).status()).toBe(200);
+
+  await list.getByRole('button', { name: 'Revoke' }).click();
+  await expect(list.getByText('No tokens yet.')).toBeVisible();
+  expect((await request.get('/api/conversations', withToken)).status()).toBe(401);
+});

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Sets up and runs every test: type check, unit tests, integration tests against the real
+# server on PGlite and again on PostgreSQL, and browser e2e in Debian's Chromium.
+# Ends with one line: "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export NEXT_TELEMETRY_DISABLED=1
+
+bash scripts/setup.sh --test || { echo "0 passed, 1 failed"; exit 1; }
+bash scripts/build-if-stale.sh || { echo "0 passed, 1 failed"; exit 1; }
+
+reports=.test-reports
+rm -rf "$reports" && mkdir -p "$reports"
+failed_steps=0
+step() {
+  local name=$1; shift
+  echo; echo "━━ $name"
+  "$@" || failed_steps=$((failed_steps + 1))
+}
+
+step "type check" npx tsc --noEmit
+[[ $failed_steps -gt 0 ]] && echo "type check failed" > "$reports/typecheck.failed"
+step "unit tests" npx vitest run --project unit --reporter=default --reporter=json --outputFile="$reports/unit.json"
+step "integration tests on PGlite" npx vitest run --project integration --reporter=default --reporter=json --outputFile="$reports/integration-pglite.json"
+if database_url=$(bash scripts/postgres-test-db.sh); then
+  PARLEY_TEST_DATABASE_URL=$database_url step "integration tests on PostgreSQL" \
+    npx vitest run --project integration --reporter=default --reporter=json --outputFile="$reports/integration-postgres.json"
+else
+  echo "could not start PostgreSQL" > "$reports/integration-postgres.failed"
+fi
+PLAYWRIGHT_JSON_OUTPUT_FILE="$reports/e2e.json" step "browser e2e (Chromium)" npx playwright test --reporter=list,json
+
+node scripts/summarize-tests.mjs "$reports" unit.json integration-pglite.json integration-postgres.json e2e.json
+summary=$?
+(( failed_steps == 0 && summary == 0 ))

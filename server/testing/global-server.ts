@@ -1,0 +1,20 @@
+/** vitest global setup for the integration project: one real server for all its files. */
+import type { TestProject } from 'vitest/node';
+import { startServer } from './server-process';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    serverUrl: string;
+    databaseKind: 'pglite' | 'postgres';
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const databaseUrl = process.env.PARLEY_TEST_DATABASE_URL;
+  const server = await startServer({ env: databaseUrl ? { DATABASE_URL: databaseUrl } : {} });
+  project.provide('serverUrl', server.url);
+  project.provide('databaseKind', databaseUrl ? 'postgres' : 'pglite');
+  return async () => {
+    await server.stop();
+  };
+}
