@@ -1,0 +1,73 @@
+/** The built-in dialog agent: small, deterministic, offline, and honest about being a rule-based program. */
+import type { Agent, AgentMessage, AgentRequest } from '../types';
+import { ASK_WHAT_TO_SAY, classifyIntent, respond, type Classification, type ReplyContext } from './intents';
+
+export const BUILTIN_AGENT_NAME = 'builtin';
+
+/** Splits text into sentences at ".", "!" or "?" followed by a space (decimals like "3.33" stay whole). */
+export function splitSentences(text: string): string[] {
+  return text
+    .split(/(?<=[.!?])\s+(?=\S)/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** The person's name as last told in the conversation ("my name is Peter", later "call me Pete"). */
+export function rememberedName(messages: readonly AgentMessage[]): string | undefined {
+  let name: string | undefined;
+  for (const m of messages) {
+    if (m.role !== 'user') continue;
+    const c = classifyIntent(m.text);
+    if (c.intent === 'set-name') name = String(c.slots.name);
+  }
+  return name;
+}
+
+/** The utterance to answer and what the conversation before it says. */
+function understand(request: Pick<AgentRequest, 'history' | 'now' | 'timeZone'>): {
+  classification: Classification;
+  context: ReplyContext;
+} {
+  const { history } = request;
+  const lastUser = history.map((m) => m.role).lastIndexOf('user');
+  const utterance = lastUser >= 0 ? history[lastUser].text : '';
+  const earlier = lastUser >= 0 ? history.slice(0, lastUser) : history;
+  const lastAgentReply = [...earlier].reverse().find((m) => m.role === 'agent')?.text;
+  const context: ReplyContext = {
+    now: request.now,
+    timeZone: request.timeZone,
+    userName: rememberedName(earlier),
+    lastAgentReply,
+  };
+  let classification = classifyIntent(utterance);
+  // "Say ..." came without words and we asked what to say: this utterance is the words.
+  if (
+    lastAgentReply?.trim().endsWith(ASK_WHAT_TO_SAY) &&
+    (classification.intent === 'unknown' || classification.intent === 'greeting') &&
+    utterance.trim()
+  ) {
+    classification = { intent: 'say', slots: { words: utterance } };
+  }
+  return { classification, context };
+}
+
+/** The whole reply as sentences, without streaming. */
+export function composeReply(request: Pick<AgentRequest, 'history' | 'now' | 'timeZone'>): string[] {
+  const { classification, context } = understand(request);
+  return respond(classification, context).flatMap(splitSentences);
+}
+
+export function createBuiltinAgent(): Agent {
+  return {
+    name: BUILTIN_AGENT_NAME,
+    async *reply(request: AgentRequest): AsyncIterable<string> {
+      if (request.signal.aborted) return;
+      const sentences = composeReply(request);
+      for (const sentence of sentences) {
+        // The consumer may have aborted while we were suspended at the previous yield.
+        if (request.signal.aborted) return;
+        yield sentence;
+      }
+    },
+  };
+}
