@@ -1,0 +1,24 @@
+/** Rule 4: every closing is preceded by persisting what was said so far. */
+import { expect, it } from 'vitest';
+import { encodeAudioChunk } from '../../lib/audio/pcm';
+import { VoiceHarness } from '../testing/voice-harness';
+
+it('keeps the words of a person cut off mid-utterance', async () => {
+  const h = new VoiceHarness();
+  const id = h.startSpeaking();
+  h.session.handle({ type: 'user.audio.chunk', utteranceId: id, sequence: 0, timestamp: 0, audio: encodeAudioChunk(new Int16Array(320)) });
+  await h.session.close();
+  expect(h.stored).toMatchObject([{ role: 'user', text: 'hello there' }]);
+});
+
+it('keeps what was heard of an agent reply cut off by the socket closing', async () => {
+  const h = new VoiceHarness();
+  h.agent.sentences = ['A reply long enough to be cut off by a closing socket somewhere in the middle.'];
+  h.say();
+  await h.waitFor('agent.audio.chunk', (c) => c.sequence >= 20);
+  await h.session.close();
+  const agent = h.stored.find((t) => t.role === 'agent')!;
+  expect(agent.interrupted).toBe(true);
+  expect(h.agent.sentences[0].startsWith(agent.text)).toBe(true);
+  expect(agent.text.length).toBeLessThan(h.agent.sentences[0].length);
+});

@@ -1,0 +1,29 @@
+/**
+ * Stores a conversation's turns one after another, in the order they were taken (rule 6).
+ * Writes are queued, not awaited by the audio path; `flush()` waits for all of them.
+ */
+import type { NewTurn } from '../../lib/db/schema';
+
+export type TurnToStore = Omit<NewTurn, 'position' | 'id' | 'createdAt' | 'conversationId'>;
+
+export interface TurnStore {
+  append(turn: TurnToStore): Promise<void>;
+}
+
+export class TurnRecorder {
+  private tail: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly store: TurnStore,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  record(turn: TurnToStore): Promise<void> {
+    this.tail = this.tail.then(() => this.store.append(turn)).catch(this.onError);
+    return this.tail;
+  }
+
+  flush(): Promise<void> {
+    return this.tail;
+  }
+}
