@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
 
-// Two projects: `unit` runs alone in a second; `integration` (*.int.test.ts) talks to one real
+// Two projects: `unit` needs no server (real engines, no network); `integration` (*.int.test.ts) talks to one real
 // production server started by server/testing/global-server.ts, on PGlite, or on PostgreSQL
 // when PARLEY_TEST_DATABASE_URL is set.
 export default defineConfig({

@@ -27,6 +27,10 @@ const environmentSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\/.+/, 'must be a PostgreSQL URL, e.g. postgres://user:password@host:5432/parley')
     .optional(),
+  STT_PROVIDER: z.enum(['pocketsphinx'], { error: 'must be pocketsphinx (the embedded recogniser)' }).default('pocketsphinx'),
+  AGENT_PROVIDER: z.enum(['builtin'], { error: 'must be builtin (the embedded agent)' }).default('builtin'),
+  TTS_PROVIDER: z.enum(['flite'], { error: 'must be flite (the embedded voice)' }).default('flite'),
+  FLITE_VOICE: z.enum(['kal16', 'slt', 'rms', 'awb'], { error: 'must be one of kal16, slt, rms, awb' }).default('kal16'),
   AUTH_SECRET: z
     .string()
     .min(32, 'must be at least 32 characters, e.g. the output of `openssl rand -base64 32`')
@@ -44,6 +48,12 @@ export type Config = {
   databaseUrl: string | undefined;
   /** undefined: a random secret is generated once and kept in dataDir. */
   authSecret: string | undefined;
+  providers: {
+    stt: 'pocketsphinx';
+    agent: 'builtin';
+    tts: 'flite';
+    fliteVoice: 'kal16' | 'slt' | 'rms' | 'awb';
+  };
   /** The folder holding package.json, drizzle/ and the Next app. */
   appRoot: string;
 };
@@ -71,6 +81,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: path.resolve(appRoot, v.DATA_DIR),
     databaseUrl: v.DATABASE_URL,
     authSecret: v.AUTH_SECRET,
+    providers: { stt: v.STT_PROVIDER, agent: v.AGENT_PROVIDER, tts: v.TTS_PROVIDER, fliteVoice: v.FLITE_VOICE },
     appRoot,
   };
 }

@@ -10,7 +10,8 @@ import { createAuth, resolveAuthSecret } from './auth/auth';
 import { openDatabase, DatabaseInUseError } from './store/database';
 import { setRuntime } from './runtime';
 import { SocketServer } from './socket/upgrade';
-import { VoiceSession } from './voice/session';
+import { createProviders } from './providers';
+import { createSocketVoiceSession } from './socket/voice';
 
 async function main() {
   const config = loadConfig();
@@ -27,7 +28,8 @@ async function main() {
   await app.prepare();
   const handleRequest = app.getRequestHandler();
 
-  const sockets = new SocketServer(runtime, ({ out }) => new VoiceSession(out));
+  const providers = await createProviders(config);
+  const sockets = new SocketServer(runtime, (context) => createSocketVoiceSession(context, { db: database.db, providers }));
   const server = http.createServer((req, res) => void handleRequest(req, res));
   server.on('upgrade', (req, socket, head) => {
     if (new URL(req.url ?? '/', 'http://localhost').pathname === '/ws') {
@@ -53,6 +55,7 @@ async function main() {
     await sockets.close();
     server.closeAllConnections();
     await app.close().catch(() => {});
+    await providers.close();
     await database.close();
     setRuntime(undefined);
     process.exit(0);

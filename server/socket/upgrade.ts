@@ -10,12 +10,15 @@ import { z } from 'zod';
 import { MAX_FRAME_BYTES, PROTOCOL_VERSION, AUDIO_FORMAT } from '../../lib/contract/messages';
 import { identify } from '../auth/identify';
 import type { Runtime } from '../runtime';
-import { createConversation, findOwnConversation } from '../store/conversations';
+import { createConversation, findOwnConversation, listTurns } from '../store/conversations';
+import type { AgentMessage } from '../providers/agent/types';
 import { serveConnection, type ContractSession, type Outbound } from './connection';
 
 export interface SessionContext {
   userId: string;
   conversationId: string;
+  /** The conversation's earlier turns, when it is continued. */
+  history: AgentMessage[];
   out: Outbound;
 }
 
@@ -44,26 +47,28 @@ export class SocketServer {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const requested = url.searchParams.get('conversationId');
       let conversationId: string;
+      let history: AgentMessage[] = [];
       if (requested !== null) {
         const own = conversationIdSchema.safeParse(requested).success
           ? await findOwnConversation(this.runtime.db, identity.userId, requested)
           : null;
         if (!own) return refuse(socket, 404, 'No such conversation of yours.');
         conversationId = own.id;
+        history = (await listTurns(this.runtime.db, own.id)).map((t) => ({ role: t.role, text: t.text }));
       } else {
         conversationId = (await createConversation(this.runtime.db, identity.userId)).id;
       }
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, identity.userId, conversationId));
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, { userId: identity.userId, conversationId, history }));
     } catch (error) {
       console.error('[ws] upgrade failed:', error);
       refuse(socket, 500, 'The server could not open the session.');
     }
   }
 
-  private accept(ws: WebSocket, userId: string, conversationId: string) {
+  private accept(ws: WebSocket, context: Omit<SessionContext, 'out'>) {
     const session = serveConnection(ws, (out) => {
-      out.send({ type: 'session.ready', protocol: PROTOCOL_VERSION, conversationId, audio: { ...AUDIO_FORMAT } });
-      return this.createSession({ userId, conversationId, out });
+      out.send({ type: 'session.ready', protocol: PROTOCOL_VERSION, conversationId: context.conversationId, audio: { ...AUDIO_FORMAT } });
+      return this.createSession({ ...context, out });
     });
     this.sessions.add(session);
     ws.on('close', () => this.sessions.delete(session));

@@ -6,6 +6,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     serverUrl: string;
     databaseKind: 'pglite' | 'postgres';
+    serverPid: number;
   }
 }
 
@@ -14,6 +15,7 @@ export default async function setup(project: TestProject) {
   const server = await startServer({ env: databaseUrl ? { DATABASE_URL: databaseUrl } : {} });
   project.provide('serverUrl', server.url);
   project.provide('databaseKind', databaseUrl ? 'postgres' : 'pglite');
+  project.provide('serverPid', server.process.pid ?? 0);
   return async () => {
     await server.stop();
   };

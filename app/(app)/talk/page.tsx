@@ -1,10 +1,10 @@
+import { Talk } from './talk';
+
 export const metadata = { title: 'Talk · Parley' };
 
-export default function TalkPage() {
-  return (
-    <div className="space-y-4">
-      <h1 className="text-2xl font-semibold">Talk</h1>
-      <p className="text-slate-600">Voice conversations arrive here next.</p>
-    </div>
-  );
+export default async function TalkPage({ searchParams }: { searchParams: Promise<{ conversation?: string }> }) {
+  const { conversation } = await searchParams;
+  const conversationId = conversation && /^[0-9a-f-]{36}$/i.test(conversation) ? conversation : undefined;
+  // key: a different conversation is a different voice session.
+  return <Talk key={conversationId ?? 'new'} conversationId={conversationId} />;
 }
