@@ -1,7 +1,7 @@
 /** A VoiceSession whose agent speech goes out as contract `agent.audio.chunk` frames. */
 import { encodeAudioChunk } from '../../lib/audio/pcm';
 import type { Database } from '../store/database';
-import { appendTurn } from '../store/conversations';
+import { appendTurn, truncateAgentTurn } from '../store/conversations';
 import { PacedAudioOut } from '../voice/audio-out';
 import { VoiceSession, type VoiceProviders } from '../voice/session';
 import type { SessionContext } from './upgrade';
@@ -16,6 +16,9 @@ export function createSocketVoiceSession(context: SessionContext, deps: { db: Da
       sendFrame: (utteranceId, sequence, frame) =>
         out.send({ type: 'agent.audio.chunk', utteranceId, sequence, timestamp: Date.now(), audio: encodeAudioChunk(frame) }),
     }),
-    store: { append: async (turn) => void (await appendTurn(deps.db, { ...turn, conversationId })) },
+    store: {
+      append: async (turn) => void (await appendTurn(deps.db, { ...turn, conversationId })),
+      truncate: (utteranceId, heardText) => truncateAgentTurn(deps.db, conversationId, utteranceId, heardText),
+    },
   });
 }

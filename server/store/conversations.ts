@@ -72,3 +72,11 @@ function titleFrom(text: string): string {
   const title = words.slice(0, 8).join(' ');
   return words.length > 8 ? `${title}…` : title;
 }
+
+/** Cuts a stored agent turn to what was heard, when the listener stopped it after the fact. */
+export async function truncateAgentTurn(db: Database, conversationId: string, utteranceId: string, heardText: string) {
+  await db
+    .update(turns)
+    .set({ text: heardText, interrupted: true })
+    .where(and(eq(turns.conversationId, conversationId), eq(turns.utteranceId, utteranceId), eq(turns.role, 'agent')));
+}

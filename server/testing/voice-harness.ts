@@ -100,7 +100,13 @@ export class VoiceHarness {
         sendFrame: (utteranceId, sequence, frame) =>
           out.send({ type: 'agent.audio.chunk', utteranceId, sequence, timestamp: Date.now(), audio: encodeAudioChunk(frame) }),
       }),
-      store: { append: async (turn) => void this.stored.push(turn) },
+      store: {
+        append: async (turn) => void this.stored.push(turn),
+        truncate: async (utteranceId, heardText) => {
+          const turn = this.stored.find((t) => t.role === 'agent' && t.utteranceId === utteranceId);
+          if (turn) Object.assign(turn, { text: heardText, interrupted: true });
+        },
+      },
     });
   }
 

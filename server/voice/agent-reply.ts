@@ -23,6 +23,9 @@ export interface ReplyOutcome {
   firstAudioAt: number | null;
   /** Whether the client was told anything of this utterance. */
   announced: boolean;
+  /** Where each sentence lies in the audio sent, to cut the text at a later playedMs. */
+  sentences: readonly SpokenSentence[];
+  sentMs: number;
 }
 
 export interface AgentReplyDeps {
@@ -70,7 +73,7 @@ export class AgentReply {
     this.controller.abort();
     const { sentMs } = this.deps.audioOut.clear();
     const heardMs = Math.min(playedMs ?? sentMs, sentMs);
-    return this.finish(true, heardText(this.sentences, heardMs));
+    return this.finish(true, heardText(this.sentences, heardMs), sentMs);
   }
 
   private async run(history: readonly AgentMessage[]): Promise<void> {
@@ -104,7 +107,7 @@ export class AgentReply {
     if (signal.aborted || this.settled) return;
     this.send({ type: 'agent.text', utteranceId: this.utteranceId, text: this.fullText, final: true });
     this.send({ type: 'agent.audio.end', utteranceId: this.utteranceId, reason: 'completed' });
-    this.finish(false, this.fullText);
+    this.finish(false, this.fullText, msOfSamples(this.pushedSamples));
   }
 
   private async speak(sentences: SentenceQueue, signal: AbortSignal): Promise<void> {
@@ -131,7 +134,7 @@ export class AgentReply {
     if (wasAnnounced) this.deps.out.send({ type: 'agent.audio.end', utteranceId: this.utteranceId, reason: 'interrupted' });
   }
 
-  private finish(interrupted: boolean, text: string): ReplyOutcome {
+  private finish(interrupted: boolean, text: string, sentMs: number): ReplyOutcome {
     this.settled = true;
     const outcome: ReplyOutcome = {
       utteranceId: this.utteranceId,
@@ -142,6 +145,8 @@ export class AgentReply {
       firstTextAt: this.firstTextAt,
       firstAudioAt: this.firstAudioAt,
       announced: this.announced,
+      sentences: this.sentences,
+      sentMs,
     };
     this.settle(outcome);
     return outcome;

@@ -11,6 +11,7 @@ import type { Tts } from '../providers/tts/types';
 import type { ContractSession, Outbound } from '../socket/connection';
 import { AgentReply, type ReplyOutcome } from './agent-reply';
 import type { AudioOut } from './audio-out';
+import { heardText } from './truncate';
 import { TurnRecorder, type TurnStore } from './turn-recorder';
 import { UserAudioInput } from './user-audio';
 
@@ -47,6 +48,8 @@ export class VoiceSession implements ContractSession {
   private readonly history: AgentMessage[];
   private user: UserUtterance | null = null;
   private reply: AgentReply | null = null;
+  /** The last reply that finished sending: the listener may still be hearing its end. */
+  private lastCompleted: ReplyOutcome | null = null;
   private replies = 0;
   private pending = new Set<Promise<unknown>>();
   private closing: Promise<void> | null = null;
@@ -81,10 +84,12 @@ export class VoiceSession implements ContractSession {
       case 'user.audio.end':
         return this.userAudio.handle(message);
       case 'agent.interrupt':
-        // Only the utterance playing can be stopped; a stale or unknown id is a late click.
         if (this.reply && (message.utteranceId === undefined || message.utteranceId === this.reply.utteranceId)) {
           this.interruptReply('client', message.playedMs);
+        } else if (message.utteranceId !== undefined && message.utteranceId === this.lastCompleted?.utteranceId && message.playedMs !== undefined) {
+          this.truncateCompleted(this.lastCompleted, message.playedMs);
         }
+        // Anything else is a late click on a reply long gone: nothing to stop.
         return;
       case 'rtc.offer':
         return this.send({ type: 'error', code: 'rtc_failed', message: 'WebRTC is not available on this server; use the WebSocket audio path.', fatal: false });
@@ -94,6 +99,7 @@ export class VoiceSession implements ContractSession {
   private userStarted(id: string): void {
     // Rule 2: the person speaking over the agent stops it, and their new utterance is heard at once.
     if (this.reply) this.interruptReply('barge-in');
+    this.lastCompleted = null;
     const stt = this.options.providers.stt.start({
       onPartial: (text) => {
         if (this.user?.id === id) this.send({ type: 'transcript.partial', utteranceId: id, text });
@@ -148,8 +154,22 @@ export class VoiceSession implements ContractSession {
     reply.start([...this.history]);
   }
 
+  /**
+   * All audio was sent, but the client stopped playing it early (its buffer holds up to
+   * 250 ms plus its jitter buffer): rule 3 still holds, the stored turn keeps what was heard.
+   */
+  private truncateCompleted(outcome: ReplyOutcome, playedMs: number): void {
+    this.lastCompleted = null;
+    if (playedMs >= outcome.sentMs) return;
+    const heard = heardText(outcome.sentences, playedMs);
+    const index = this.history.findLastIndex((m) => m.role === 'agent' && m.text === outcome.text);
+    if (index >= 0) this.history[index] = { role: 'agent', text: heard };
+    void this.recorder.truncate(outcome.utteranceId, heard);
+  }
+
   private recordReply(outcome: ReplyOutcome, speechEndAt: number, finalAt: number): Promise<void> | undefined {
     if (!outcome.announced) return; // nothing was said or shown
+    this.lastCompleted = outcome.interrupted ? null : outcome;
     this.history.push({ role: 'agent', text: outcome.text });
     const since = (from: number | null, to: number | null) => (from !== null && to !== null ? Math.round(to - from) : null);
     return this.recorder.record({

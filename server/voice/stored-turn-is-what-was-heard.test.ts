@@ -40,3 +40,17 @@ it('uses what was sent when the client gives no playedMs', async () => {
   expect(sentences[0].startsWith(agentTurn.text)).toBe(true);
   expect(agentTurn.text.split(' ').length).toBeGreaterThanOrEqual(5);
 });
+
+it('cuts a reply that was all sent but not all played when the client stops it late', async () => {
+  const h = new VoiceHarness();
+  h.agent.sentences = sentences;
+  h.tts.msPerChar = 10; // short: all of it is sent quickly
+  h.say();
+  const end = await h.waitFor('agent.audio.end');
+  expect(end.reason).toBe('completed');
+  h.session.handle({ type: 'agent.interrupt', utteranceId: end.utteranceId, playedMs: 250, timestamp: 0 });
+  await h.session.close();
+  const agentTurn = h.stored.find((t) => t.role === 'agent')!;
+  // Sentence one is 500 ms of audio: half of it heard.
+  expect(agentTurn).toMatchObject({ interrupted: true, text: 'One two three four five' });
+});

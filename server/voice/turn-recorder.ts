@@ -8,6 +8,8 @@ export type TurnToStore = Omit<NewTurn, 'position' | 'id' | 'createdAt' | 'conve
 
 export interface TurnStore {
   append(turn: TurnToStore): Promise<void>;
+  /** An agent turn already stored turned out to be cut short: keep only what was heard. */
+  truncate(utteranceId: string, heardText: string): Promise<void>;
 }
 
 export class TurnRecorder {
@@ -19,7 +21,15 @@ export class TurnRecorder {
   ) {}
 
   record(turn: TurnToStore): Promise<void> {
-    this.tail = this.tail.then(() => this.store.append(turn)).catch(this.onError);
+    return this.enqueue(() => this.store.append(turn));
+  }
+
+  truncate(utteranceId: string, heardText: string): Promise<void> {
+    return this.enqueue(() => this.store.truncate(utteranceId, heardText));
+  }
+
+  private enqueue(write: () => Promise<void>): Promise<void> {
+    this.tail = this.tail.then(write).catch(this.onError);
     return this.tail;
   }
 
