@@ -102,10 +102,10 @@ export class PacedAudioOut implements AudioOut {
         return;
       }
       const frame = this.takeFrame();
-      if (frame && waitMs < -FRAME_MS) {
-        // Speech arrived late (TTS was slower than real time): the listener ran dry, so the
-        // schedule restarts from here instead of bursting to catch up.
-        this.startedAt = this.now() - this.sequence * FRAME_MS + this.leadMs;
+      if (frame && waitMs < -this.leadMs) {
+        // Past this frame's play time: speech came slower than real time and the listener ran
+        // dry. Restart the schedule here rather than burst to catch up on time already lost.
+        this.startedAt = this.now() - this.sequence * FRAME_MS;
       }
       if (!frame) {
         if (this.finishing) {
@@ -120,12 +120,12 @@ export class PacedAudioOut implements AudioOut {
     }
   }
 
-  /** The next 20 ms frame; a short last frame when finishing. Null when nothing is ready. */
+  /** The next 20 ms frame (the last one padded with silence). Null when nothing is ready. */
   private takeFrame(): Int16Array | null {
     if (this.queuedSamples === 0) return null;
     if (this.queuedSamples < FRAME_SAMPLES && !this.finishing) return null;
     const size = Math.min(FRAME_SAMPLES, this.queuedSamples);
-    const frame = new Int16Array(size);
+    const frame = new Int16Array(FRAME_SAMPLES);
     let filled = 0;
     while (filled < size) {
       const head = this.queue[0];
