@@ -38,6 +38,8 @@ export default defineConfig({
       PORT: String(port),
       PUBLIC_URL: baseURL,
       DATA_DIR: dataDir,
+      // Every test signs a new person up from one address.
+      AUTH_RATE_LIMIT: '1000',
     },
   },
 });

@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import crypto from 'node:crypto';
+import { signUp } from './sign-up';
 
 test('a signed-out visit to the talk page lands on sign-in', async ({ page }) => {
   await page.goto('/talk');
@@ -31,7 +32,7 @@ test('sign up, sign out, sign in, and reach the talk page', async ({ page }) => 
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill('the wrong password');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('alert')).toBeVisible();
+  await expect(page.getByRole('alert').filter({ hasText: /invalid/i })).toBeVisible();
 
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -40,12 +41,7 @@ test('sign up, sign out, sign in, and reach the talk page', async ({ page }) => 
 });
 
 test('create and revoke a personal API token in settings', async ({ page, request }) => {
-  const email = `tokens-${crypto.randomUUID().slice(0, 8)}@example.com`;
-  await page.goto('/sign-up');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill('a long enough password');
-  await page.getByRole('button', { name: 'Sign up' }).click();
-  await expect(page).toHaveURL(/\/talk$/);
+  await signUp(page, 'tokens');
 
   await page.getByRole('link', { name: 'Settings' }).click();
   await page.getByLabel('Token name').fill('my script');

@@ -3,17 +3,13 @@
  * appear, the agent answers in text and in (non-silent) audio, and a reload shows both turns.
  */
 import { expect, test } from '@playwright/test';
-import crypto from 'node:crypto';
 import { withFakeMicrophone } from './chromium';
+import { signUp } from './sign-up';
 
 test.use({ launchOptions: withFakeMicrophone('question.wav') });
 
 test('speak a question, hear the answer, find both turns after a reload', async ({ page }) => {
-  await page.goto('/sign-up');
-  await page.getByLabel('Email').fill(`talker-${crypto.randomUUID().slice(0, 8)}@example.com`);
-  await page.getByLabel('Password').fill('a long enough password');
-  await page.getByRole('button', { name: 'Sign up' }).click();
-  await expect(page).toHaveURL(/\/talk$/);
+  await signUp(page, 'talker');
 
   // A test signal, not a room: no echo cancellation or noise suppression on it.
   await page.getByLabel('Echo cancellation').uncheck();

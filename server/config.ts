@@ -31,6 +31,11 @@ const environmentSchema = z.object({
   AGENT_PROVIDER: z.enum(['builtin'], { error: 'must be builtin (the embedded agent)' }).default('builtin'),
   TTS_PROVIDER: z.enum(['flite'], { error: 'must be flite (the embedded voice)' }).default('flite'),
   FLITE_VOICE: z.enum(['kal16', 'slt', 'rms', 'awb'], { error: 'must be one of kal16, slt, rms, awb' }).default('kal16'),
+  AUTH_RATE_LIMIT: z.coerce
+    .number({ error: 'must be a number of attempts per minute, e.g. 10' })
+    .int('must be a whole number, e.g. 10')
+    .min(1, 'must be at least 1')
+    .default(10),
   AUTH_SECRET: z
     .string()
     .min(32, 'must be at least 32 characters, e.g. the output of `openssl rand -base64 32`')
@@ -46,6 +51,8 @@ export type Config = {
   dataDir: string;
   /** A PostgreSQL server, or undefined for the embedded PGlite database in dataDir. */
   databaseUrl: string | undefined;
+  /** Sign-in and sign-up attempts allowed per minute from one address. */
+  authRateLimit: number;
   /** undefined: a random secret is generated once and kept in dataDir. */
   authSecret: string | undefined;
   providers: {
@@ -81,6 +88,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: path.resolve(appRoot, v.DATA_DIR),
     databaseUrl: v.DATABASE_URL,
     authSecret: v.AUTH_SECRET,
+    authRateLimit: v.AUTH_RATE_LIMIT,
     providers: { stt: v.STT_PROVIDER, agent: v.AGENT_PROVIDER, tts: v.TTS_PROVIDER, fliteVoice: v.FLITE_VOICE },
     appRoot,
   };

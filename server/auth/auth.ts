@@ -20,6 +20,16 @@ export function createAuth(db: Database, config: Config, secret: string) {
     }),
     emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128 },
     session: { expiresIn: 60 * 60 * 24 * 30, updateAge: 60 * 60 * 24 },
+    // Password guessing is slowed per client address; other auth calls get a generous limit.
+    rateLimit: {
+      enabled: config.env !== 'development',
+      window: 60,
+      max: 300,
+      customRules: {
+        '/sign-in/email': { window: 60, max: config.authRateLimit },
+        '/sign-up/email': { window: 60, max: config.authRateLimit },
+      },
+    },
     telemetry: { enabled: false },
   });
 }
