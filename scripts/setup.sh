@@ -14,7 +14,7 @@ fi
 
 packages=(build-essential pkg-config pocketsphinx pocketsphinx-en-us libpocketsphinx-dev libsphinxbase-dev)
 if [[ ${1:-} == --test ]]; then
-  packages+=(chromium postgresql sox fonts-dejavu-core)
+  packages+=(chromium postgresql sox espeak-ng fonts-dejavu-core)
 fi
 
 missing=()

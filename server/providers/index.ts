@@ -4,7 +4,7 @@
  */
 import type { Config } from '../config';
 import type { VoiceProviders } from '../voice/session';
-import { createBuiltinAgent } from './agent/builtin';
+import { createBuiltinAgent, domainPhrases } from './agent/builtin';
 import { createPocketsphinxStt } from './stt/pocketsphinx';
 import { createFliteTts } from './tts/flite';
 
@@ -13,7 +13,8 @@ export interface Providers extends VoiceProviders {
 }
 
 export async function createProviders(config: Config): Promise<Providers> {
-  const stt = createPocketsphinxStt();
+  // Recognition knows what the built-in agent understands (docs/recognition.md).
+  const stt = createPocketsphinxStt({ domain: { phrases: domainPhrases() } });
   const tts = createFliteTts({ voice: config.providers.fliteVoice });
   const agent = createBuiltinAgent();
   return {

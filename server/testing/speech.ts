@@ -6,6 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { createFliteTts, type FliteTts, type FliteVoice } from '../providers/tts/flite';
 import { encodeWav } from '../providers/tts/flite/wav';
+import { seededRandom } from '../../lib/seeded-random';
 
 export const SPEECH_SAMPLE_RATE = 16000;
 
@@ -60,7 +61,7 @@ export async function synthesizeSpeech(text: string, options: SpeechOptions = {}
   const mix = new Float64Array(lead + speech.length + trail);
   for (let i = 0; i < speech.length; i++) mix[lead + i] = speech[i];
 
-  const random = mulberry32(options.seed ?? 1);
+  const random = seededRandom(options.seed ?? 1);
   const floorDbfs = options.noiseDbfs ?? -60;
   if (floorDbfs > -Infinity) addNoise(mix, 32768 * 10 ** (floorDbfs / 20), 'white', random);
   if (options.snrDb !== undefined) {
@@ -154,14 +155,3 @@ function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
 }
 
-/** Small seeded PRNG: same seed, same noise, on every machine. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

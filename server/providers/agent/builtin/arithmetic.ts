@@ -15,7 +15,7 @@ export interface Expression {
 export type Evaluation = { ok: true; value: number } | { ok: false; reason: 'divide-by-zero' };
 
 /** How each operator may be said, as token sequences. "and" is "plus" except inside a number. */
-const OPERATOR_WORDS: ReadonlyArray<readonly [readonly string[], Operator]> = [
+export const OPERATOR_WORDS: ReadonlyArray<readonly [readonly string[], Operator]> = [
   [['multiplied', 'by'], 'times'], [['multiplied', 'with'], 'times'], [['multiply', 'by'], 'times'],
   [['times'], 'times'], [['time'], 'times'], [['x'], 'times'], [['*'], 'times'], [['\u00d7'], 'times'],
   [['divided', 'by'], 'divide'], [['divide', 'by'], 'divide'], [['divided'], 'divide'], [['over'], 'divide'],
@@ -31,21 +31,21 @@ export const OPERATOR_SPOKEN: Readonly<Record<Operator, string>> = {
 };
 
 /** Question wording around an expression, dropped before parsing (longest first). */
-const QUESTION_PREFIXES: readonly (readonly string[])[] = [
+export const QUESTION_PREFIXES: readonly (readonly string[])[] = [
   'what do you get if you', 'what do you get when you', 'what is the answer to', 'what is the result of',
   'the answer to', 'the result of', 'how much is', 'how much are', 'what is', 'what are', 'what does',
   'what do', 'what would', 'what will', 'if you', 'work out', 'figure out', 'calculate', 'compute', 'solve',
   'evaluate', 'tell me', 'can you', 'could you', 'do you know', 'okay', 'so', 'and', 'then',
 ].map((p) => p.split(' ')).sort((a, b) => b.length - a.length);
 
-const QUESTION_SUFFIXES: readonly (readonly string[])[] = [
+export const QUESTION_SUFFIXES: readonly (readonly string[])[] = [
   'is equal to', 'equal to', 'equals what', 'is what', 'do you think', 'you think', 'comes to', 'come to',
   'in total', 'all together', 'altogether', 'for me', 'equals', 'equal', 'is', 'are', 'make', 'makes', 'give',
   'gives', 'be', '=', 'exactly', 'then', 'right', 'again',
 ].map((p) => p.split(' ')).sort((a, b) => b.length - a.length);
 
 /** Verb-first forms: "add two and three", "subtract four from nine", "the product of six and seven". */
-interface PrefixForm {
+export interface PrefixForm {
   readonly leads: readonly string[];
   readonly connectors: readonly string[];
   readonly operator: Operator;
@@ -53,7 +53,7 @@ interface PrefixForm {
   readonly swap?: boolean;
 }
 
-const PREFIX_FORMS: readonly PrefixForm[] = [
+export const PREFIX_FORMS: readonly PrefixForm[] = [
   { leads: ['add'], connectors: ['and', 'to', 'plus', 'with'], operator: 'plus' },
   { leads: ['the sum of', 'sum of'], connectors: ['and', 'plus'], operator: 'plus' },
   { leads: ['subtract', 'take', 'take away'], connectors: ['from', 'away from'], operator: 'minus', swap: true },

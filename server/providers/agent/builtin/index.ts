@@ -9,3 +9,4 @@ export { normalise } from './normalise';
 export type { Utterance } from './normalise';
 export { formatResult, numberToWords, parseNumber } from './numbers';
 export { answer as answerArithmetic, evaluate, parseArithmetic } from './arithmetic';
+export { domainPhrases, domainVocabulary, DOMAIN_NAMES, DOMAIN_PLACES } from './domain';

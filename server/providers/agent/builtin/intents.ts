@@ -144,7 +144,7 @@ const REPEAT_LAST = patterns(
 
 /** Words in front of the command that do not belong to what is to be repeated. */
 const SAY_LEAD_WORDS = new Set([...FILLERS, 'okay', 'ok', 'so', 'now', 'hey', 'parley', 'just', 'and']);
-const SAY_COMMANDS: readonly (readonly string[])[] = [
+export const SAY_COMMANDS: readonly (readonly string[])[] = [
   ['repeat', 'after', 'me'], ['say', 'after', 'me'], ['can', 'you', 'say'], ['could', 'you', 'say'],
   ['would', 'you', 'say'], ['will', 'you', 'say'], ['can', 'you', 'repeat'], ['could', 'you', 'repeat'],
   ['say'], ['repeat'],
@@ -498,6 +498,27 @@ function arithmeticSlots(expression: Expression | null) {
 }
 
 const BY_NAME = new Map(INTENTS.map((i) => [i.name, i]));
+
+/**
+ * The phrase patterns behind each pattern-based intent, for generating what the agent understands
+ * (the recogniser's domain language model). Arithmetic and "say" are parsed, not patterned: see domain.ts.
+ * Captures: <name> a person's name, <place> a place, <day> "tomorrow" or "yesterday".
+ */
+export const INTENT_PATTERNS: Readonly<Partial<Record<IntentName, readonly Pattern[]>>> = {
+  'repeat-last': REPEAT_LAST,
+  'name-query': NAME_QUERY,
+  'set-name': [...SET_NAME, ...SET_NAME_STRICT],
+  'date-time': DATE_TIME,
+  time: [...TIME_IN_PLACE, ...TIME],
+  date: [...DATE, ...OTHER_DAY, ...MONTH, ...YEAR],
+  help: HELP,
+  identity: [...WHO, ...ROBOT, ...BOT_NAME],
+  'how-are-you': HOW_ARE_YOU,
+  greeting: GREETING,
+  goodbye: GOODBYE,
+  thanks: THANKS,
+  acknowledge: [...FEELING_GOOD, ...FEELING_BAD, ...NOTED],
+};
 
 /** What was heard, for echoing back: sentence punctuation dropped, at most a dozen words. */
 export function heardText(original: string): string {

@@ -111,3 +111,83 @@ export function matchAny(list: readonly Pattern[], text: string): Captures | nul
   }
   return null;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Sampling: phrases a pattern accepts, for building a recogniser's domain language model.
+
+type Node =
+  | { kind: 'word'; value: string; quantifier?: '?' | '*' | '+' }
+  | { kind: 'capture'; name: string; quantifier?: '?' | '*' | '+' }
+  | { kind: 'group'; alternatives: Node[][]; quantifier?: '?' | '*' | '+' };
+
+function parseTree(source: string): Node[][] {
+  const lexemes = lex(source);
+  let pos = 0;
+  const alternatives = (): Node[][] => {
+    const seqs = [sequence()];
+    while (lexemes[pos]?.kind === '|') {
+      pos++;
+      seqs.push(sequence());
+    }
+    return seqs;
+  };
+  const sequence = (): Node[] => {
+    const out: Node[] = [];
+    for (;;) {
+      const lexeme = lexemes[pos];
+      if (!lexeme || lexeme.kind === '|' || lexeme.kind === ')') return out;
+      pos++;
+      let node: Node;
+      if (lexeme.kind === 'word') node = { kind: 'word', value: lexeme.value };
+      else if (lexeme.kind === 'capture') node = { kind: 'capture', name: lexeme.name };
+      else if (lexeme.kind === '(') {
+        node = { kind: 'group', alternatives: alternatives() };
+        if (lexemes[pos]?.kind !== ')') throw new SyntaxError(`Unclosed group in pattern: ${source}`);
+        pos++;
+      } else throw new SyntaxError(`Unexpected "${lexeme.kind}" in pattern: ${source}`);
+      const quantifier = lexemes[pos];
+      if (quantifier && (quantifier.kind === '?' || quantifier.kind === '*' || quantifier.kind === '+')) {
+        pos++;
+        node.quantifier = quantifier.kind;
+      }
+      out.push(node);
+    }
+  };
+  const tree = alternatives();
+  if (pos !== lexemes.length) throw new SyntaxError(`Unbalanced pattern: ${source}`);
+  return tree;
+}
+
+export interface SampleOptions {
+  /** Uniform in [0, 1). */
+  random: () => number;
+  /** Words for a capture ("<name>" → a name); called once per capture in the phrase. */
+  fill(capture: string): string;
+}
+
+/**
+ * One phrase `source` accepts, chosen at random: each alternative equally likely, `x?` present
+ * half the time, `x*` 0-2 times, `x+` 1-2 times. The phrase may still be rejected by the intent
+ * that owns the pattern (e.g. a capture that is not a name), so callers check it.
+ */
+export function samplePattern(source: string, options: SampleOptions): string {
+  const tree = parseTree(source);
+  const words: string[] = [];
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(options.random() * list.length)];
+  const emitSequence = (seq: readonly Node[]) => seq.forEach(emit);
+  const emitOnce = (node: Node) => {
+    if (node.kind === 'word') words.push(node.value);
+    else if (node.kind === 'capture') words.push(options.fill(node.name));
+    else emitSequence(pick(node.alternatives));
+  };
+  function emit(node: Node): void {
+    const times =
+      node.quantifier === '?' ? (options.random() < 0.5 ? 1 : 0)
+      : node.quantifier === '*' ? pick([0, 0, 1, 2])
+      : node.quantifier === '+' ? pick([1, 1, 1, 2])
+      : 1;
+    for (let k = 0; k < times; k++) emitOnce(node);
+  }
+  emitSequence(pick(tree));
+  return words.join(' ').replace(/\s+/g, ' ').trim();
+}

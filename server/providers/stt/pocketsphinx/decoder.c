@@ -5,9 +5,22 @@
  * ~95 MB to load (so we load once and reuse), and ps_process_raw blocks for tens of
  * milliseconds at a time (so it must not run on the Node event loop).
  *
- * Usage: pocketsphinx-decoder [--partial-interval-ms N] [pocketsphinx args...]
+ * Usage: pocketsphinx-decoder [our options...] [pocketsphinx args...]
  *   pocketsphinx args (-hmm, -lm, -dict, -jsgf, -lw, -beam, ...) pass straight to
  *   ps_init; model paths default to the Debian pocketsphinx-en-us model.
+ * Our options (two dashes, anywhere among the pocketsphinx args):
+ *   --partial-interval-ms N  at most one partial per N ms of audio (default 120)
+ *   --extra-dict FILE        more pronunciations ("word PH ON ES" per line, like the
+ *                            cmudict); words the main dictionary already has are skipped
+ *   --domain-lm FILE         a domain language model (ARPA or binary), linearly
+ *                            interpolated with the general one (-lm, default en-us.lm.bin)
+ *                            in one search: P(w|h) = (1-W) P_general + W P_domain. A word
+ *                            only one model knows keeps that model's share, so speech
+ *                            outside the domain still comes out as words.
+ *   --domain-weight W        W above, 0 < W < 1 (default 0.5)
+ *   --cmn-reset              start every utterance from the initial cepstral mean
+ *                            (-cmninit) instead of the mean left by earlier utterances, so
+ *                            one caller's audio never shifts the next caller's features
  *
  * stdin, binary frames: 1-byte command, 4-byte little-endian payload length, payload.
  *   'S' start utterance  payload: 4-byte little-endian utterance id
@@ -40,7 +53,12 @@
 #include <unistd.h>
 
 #include <pocketsphinx.h>
+#include <ps_lattice.h>
+#include <sphinxbase/ckd_alloc.h>
+#include <sphinxbase/cmn.h>
 #include <sphinxbase/err.h>
+#include <sphinxbase/feat.h>
+#include <sphinxbase/ngram_model.h>
 
 #define MODEL_DIR "/usr/share/pocketsphinx/model/en-us"
 #define SAMPLE_RATE 16000
@@ -135,14 +153,28 @@ static int has_flag(int argc, char **argv, const char *flag) {
     return 0;
 }
 
-/* Appends Debian model defaults for flags the caller did not give. */
-static cmd_ln_t *parse_config(int argc, char **argv) {
+static const char *flag_value(int argc, char **argv, const char *flag) {
+    for (int i = 0; i + 1 < argc; i++)
+        if (strcmp(argv[i], flag) == 0) return argv[i + 1];
+    return NULL;
+}
+
+/* Appends Debian model defaults for flags the caller did not give. With a domain LM the
+ * general -lm is taken out of ps_init's arguments (*general_lm gets its path): we load it
+ * ourselves to build the interpolated set, instead of loading it twice. */
+static cmd_ln_t *parse_config(int argc, char **argv, int with_domain, const char **general_lm) {
     static const char *search_flags[] = {"-lm", "-jsgf", "-fsg", "-kws", "-keyphrase",
                                          "-allphone", "-lmctl"};
     char **args = calloc((size_t)argc + 8, sizeof *args);
     if (!args) die(EXIT_LOAD_FAILED, "out of memory");
     int n = 0;
-    for (int i = 0; i < argc; i++) args[n++] = argv[i];
+    for (int i = 0; i < argc; i++) {
+        if (with_domain && strcmp(argv[i], "-lm") == 0 && i + 1 < argc) {
+            i++; /* the value: see general_lm */
+            continue;
+        }
+        args[n++] = argv[i];
+    }
     if (!has_flag(argc, argv, "-hmm")) {
         args[n++] = "-hmm";
         args[n++] = MODEL_DIR "/en-us";
@@ -154,7 +186,14 @@ static cmd_ln_t *parse_config(int argc, char **argv) {
     int has_search = 0;
     for (size_t i = 0; i < sizeof search_flags / sizeof *search_flags; i++)
         has_search |= has_flag(argc, argv, search_flags[i]);
-    if (!has_search) {
+    if (with_domain) {
+        const char *lm = flag_value(argc, argv, "-lm");
+        *general_lm = lm ? lm : MODEL_DIR "/en-us.lm.bin";
+        for (size_t i = 0; i < sizeof search_flags / sizeof *search_flags; i++)
+            if (strcmp(search_flags[i], "-lm") != 0 && has_flag(argc, argv, search_flags[i]))
+                die(EXIT_LOAD_FAILED, "--domain-lm works with an n-gram search only, not %s",
+                    search_flags[i]);
+    } else if (!has_search) {
         args[n++] = "-lm";
         args[n++] = MODEL_DIR "/en-us.lm.bin";
     }
@@ -177,7 +216,102 @@ typedef struct {
     char *last_partial;           /* only announce changes */
     double cpu_at_start;          /* process CPU time when the utterance started */
     int heard_speech;             /* the VAD saw speech in this utterance */
+    mfcc_t *cmn_initial;          /* with --cmn-reset: the mean every utterance starts from */
+    ngram_model_t *lm_set;        /* with --domain-lm: the search's model (dictionary word ids) */
+    ngram_model_t *mixture;       /* ...which wraps this set: general + domain, interpolated */
+    double domain_prior;          /* with --domain-choice: P(an utterance is a domain request) */
+    float32 bestpath_lw_ratio, ascale; /* pocketsphinx's bestpath settings, to rescore alike */
+    int32 silence_penalty, filler_penalty;
+    char *choice_text;            /* the chosen transcript (owned) */
 } decoder_t;
+
+/* ---- choosing between the domain and the general reading ------------------------ */
+
+typedef struct {
+    char text[4096];
+    int32 acoustic;   /* sum of the words' acoustic scores */
+    int32 language;   /* language model score of the words (weighted, as the search uses it) */
+    int32 fillers;    /* silence and filler penalties */
+    int words;
+} path_t;
+
+static int is_filler(const char *word) { return word[0] == '<' || word[0] == '['; }
+
+/* Walks the best path ending in `last` back to the start and scores it under `lm` as it is now
+ * (interpolated or one model selected). */
+static void score_path(ps_lattice_t *dag, ps_latlink_t *last, ngram_model_t *lm, decoder_t *d, path_t *out) {
+    const char *words[256];
+    int n = 0;
+    memset(out, 0, sizeof *out);
+    for (ps_latlink_t *link = last; link && n < 256; link = ps_latlink_pred(link)) {
+        int32 ascr = 0;
+        ps_latlink_prob(dag, link, &ascr);
+        out->acoustic += ascr;
+        const char *word = ps_latlink_baseword(dag, link);
+        if (strcmp(word, "<s>") == 0 || strcmp(word, "</s>") == 0) continue;
+        if (is_filler(word)) {
+            out->fillers += strcmp(word, "<sil>") == 0 ? d->silence_penalty : d->filler_penalty;
+            continue;
+        }
+        words[n++] = word;
+    }
+    int32 history[2] = {ngram_wid(lm, "<s>"), NGRAM_INVALID_WID};
+    int32 n_used;
+    size_t len = 0;
+    for (int i = n - 1; i >= -1; i--) { /* oldest first; i == -1 is </s> */
+        int32 wid = ngram_wid(lm, i >= 0 ? words[i] : "</s>");
+        out->language += ngram_ng_score(lm, wid, history, history[1] == NGRAM_INVALID_WID ? 1 : 2, &n_used);
+        history[1] = history[0];
+        history[0] = wid;
+        if (i >= 0) {
+            int w = snprintf(out->text + len, sizeof out->text - len, "%s%s", len ? " " : "", words[i]);
+            if (w > 0 && len + (size_t)w < sizeof out->text) len += (size_t)w;
+            out->words++;
+        }
+    }
+}
+
+/*
+ * A sentence-level choice between two explanations of the utterance: a request to the agent
+ * (best path under the interpolated model, which knows the domain) or general speech (best path
+ * over the same word lattice under the general model alone). Each is scored as the bestpath
+ * search scores paths, plus the log prior of its explanation; the better total wins. Sets
+ * d->choice_text; returns 1 when the general reading won.
+ */
+static int choose_reading(decoder_t *d, const char *domain_hyp) {
+    free(d->choice_text);
+    d->choice_text = strdup(domain_hyp ? domain_hyp : "");
+    if (!d->lm_set || d->domain_prior <= 0 || !domain_hyp || !*domain_hyp) return 0;
+    ps_lattice_t *dag = ps_get_lattice(d->ps);
+    if (!dag) return 0;
+    logmath_t *lmath = ps_get_logmath(d->ps);
+    path_t domain, general;
+    /* The domain reading: the search's own best path (interpolated model), scored by the
+     * domain model alone: a request the agent understands is likely under it, anything with a
+     * word from outside the domain is not. */
+    ps_latlink_t *best_domain = ps_lattice_bestpath(dag, d->lm_set, d->bestpath_lw_ratio, d->ascale);
+    if (!best_domain) return 0;
+    ngram_model_set_select(d->mixture, "domain");
+    score_path(dag, best_domain, d->lm_set, d, &domain);
+    /* The general reading: the best path through the same lattice under the general model. */
+    ngram_model_set_select(d->mixture, "general");
+    ps_latlink_t *best_general = ps_lattice_bestpath(dag, d->lm_set, d->bestpath_lw_ratio, d->ascale);
+    if (best_general) score_path(dag, best_general, d->lm_set, d, &general);
+    ngram_model_set_interp(d->mixture, NULL, NULL);
+    if (!best_general || general.words == 0) return 0;
+    double domain_total = domain.acoustic + d->bestpath_lw_ratio * domain.language + domain.fillers +
+                          logmath_log(lmath, d->domain_prior);
+    double general_total = general.acoustic + d->bestpath_lw_ratio * general.language + general.fillers +
+                           logmath_log(lmath, 1.0 - d->domain_prior);
+    if (getenv("PARLEY_DEBUG_CHOICE"))
+        fprintf(stderr, "choice: domain [%s] a=%d l=%d f=%d total=%.0f | general [%s] a=%d l=%d f=%d total=%.0f\n",
+                domain.text, domain.acoustic, domain.language, domain.fillers, domain_total, general.text,
+                general.acoustic, general.language, general.fillers, general_total);
+    if (general_total <= domain_total) return 0;
+    free(d->choice_text);
+    d->choice_text = strdup(general.text);
+    return 1;
+}
 
 static void reset_partial(decoder_t *d, const char *text) {
     free(d->last_partial);
@@ -194,6 +328,7 @@ static const char *current_hyp(decoder_t *d) {
 
 static void start_utterance(decoder_t *d, uint32_t utt_id) {
     if (d->in_utterance) ps_end_utt(d->ps); /* lenient: a new start drops the old one */
+    if (d->cmn_initial) cmn_live_set(ps_get_feat(d->ps)->cmn_struct, d->cmn_initial);
     if (ps_start_utt(d->ps) < 0) die(EXIT_DECODER_FAILED, "ps_start_utt failed");
     d->in_utterance = 1;
     d->utt_id = utt_id;
@@ -240,8 +375,10 @@ static void end_utterance(decoder_t *d) {
     if (ps_end_utt(d->ps) < 0) die(EXIT_DECODER_FAILED, "ps_end_utt failed");
     d->in_utterance = 0;
     const char *hyp = current_hyp(d);
+    int general = d->heard_speech ? choose_reading(d, hyp) : 0;
     printf("{\"type\":\"final\",\"utt\":%u,\"text\":", d->utt_id);
-    out_json_string(hyp ? hyp : "");
+    out_json_string(d->heard_speech && d->choice_text ? d->choice_text : (hyp ? hyp : ""));
+    if (d->lm_set && d->domain_prior > 0) printf(",\"reading\":\"%s\"", general ? "general" : "domain");
     printf(",\"ms\":%.1f,\"audioMs\":%ld,\"cpuMs\":%.1f}\n", now_ms() - started,
            d->samples * 1000L / SAMPLE_RATE, cpu_ms() - d->cpu_at_start);
     out_flush();
@@ -253,6 +390,60 @@ static void abort_utterance(decoder_t *d) {
     d->in_utterance = 0;
 }
 
+/* ---- set-up ------------------------------------------------------------------- */
+
+/* Adds the pronunciations of FILE the dictionary lacks. Returns how many were added. */
+static int load_extra_dict(ps_decoder_t *ps, const char *path, int update) {
+    FILE *f = fopen(path, "r");
+    if (!f) die(EXIT_LOAD_FAILED, "cannot open --extra-dict %s: %s", path, strerror(errno));
+    char line[1024];
+    int added = 0;
+    while (fgets(line, sizeof line, f)) {
+        char *word = line;
+        while (*word == ' ' || *word == '\t') word++;
+        if (*word == '\0' || *word == '\n' || *word == '#' || *word == ';') continue;
+        char *phones = word;
+        while (*phones && *phones != ' ' && *phones != '\t') phones++;
+        if (!*phones) continue;
+        *phones++ = '\0';
+        while (*phones == ' ' || *phones == '\t') phones++;
+        char *end = phones + strlen(phones);
+        while (end > phones && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' ')) *--end = '\0';
+        if (*phones == '\0') continue;
+        char *known = ps_lookup_word(ps, word);
+        if (known) {
+            ckd_free(known);
+            continue;
+        }
+        if (ps_add_word(ps, word, phones, update) < 0)
+            die(EXIT_LOAD_FAILED, "--extra-dict %s: bad pronunciation for %s: %s", path, word, phones);
+        added++;
+    }
+    fclose(f);
+    return added;
+}
+
+/* Installs general + domain, linearly interpolated, as the active search. */
+static ngram_model_t *use_domain_lm(ps_decoder_t *ps, cmd_ln_t *config, const char *general_path,
+                          const char *domain_path, double weight, ngram_model_t **mixture) {
+    logmath_t *lmath = ps_get_logmath(ps);
+    ngram_model_t *models[2];
+    models[0] = ngram_model_read(config, general_path, NGRAM_AUTO, lmath);
+    if (!models[0]) die(EXIT_LOAD_FAILED, "cannot read the general language model %s", general_path);
+    models[1] = ngram_model_read(config, domain_path, NGRAM_AUTO, lmath);
+    if (!models[1]) die(EXIT_LOAD_FAILED, "cannot read --domain-lm %s", domain_path);
+    char *names[2] = {"general", "domain"};
+    float32 weights[2] = {(float32)(1.0 - weight), (float32)weight};
+    ngram_model_t *set = ngram_model_set_init(config, models, names, weights, 2);
+    if (!set) die(EXIT_LOAD_FAILED, "cannot combine the language models");
+    *mixture = set;
+    if (ps_set_lm(ps, "combined", set) < 0 || ps_set_search(ps, "combined") < 0)
+        die(EXIT_LOAD_FAILED, "cannot use the combined language model");
+    /* The search wraps the set in a set of its own ("default"), whose word ids are dictionary
+     * ids, as the lattice uses. Selecting or interpolating happens on the inner set. */
+    return ps_get_lm(ps, "combined");
+}
+
 int main(int argc, char **argv) {
     /* A vanished reader must surface as a write error we report, not a silent kill. */
     signal(SIGPIPE, SIG_IGN);
@@ -262,22 +453,77 @@ int main(int argc, char **argv) {
     err_set_logfp(NULL);
 
     int partial_interval_ms = DEFAULT_PARTIAL_INTERVAL_MS;
-    int first_ps_arg = 1;
-    if (argc >= 3 && strcmp(argv[1], "--partial-interval-ms") == 0) {
+    const char *extra_dict = NULL, *domain_lm = NULL;
+    double domain_weight = 0.5, domain_prior = 0;
+    int cmn_reset = 0;
+    /* Our options start with "--", pocketsphinx's with one "-": pick ours out wherever they are. */
+    char **ps_argv = calloc((size_t)argc, sizeof *ps_argv);
+    if (!ps_argv) die(EXIT_LOAD_FAILED, "out of memory");
+    int ps_argc = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *flag = argv[i];
+        if (strncmp(flag, "--", 2) != 0) {
+            ps_argv[ps_argc++] = argv[i];
+            continue;
+        }
+        if (strcmp(flag, "--cmn-reset") == 0) {
+            cmn_reset = 1;
+            continue;
+        }
+        if (i + 1 >= argc) die(EXIT_LOAD_FAILED, "%s needs a value", flag);
+        const char *value = argv[++i];
         char *end = NULL;
-        long v = strtol(argv[2], &end, 10);
-        if (*argv[2] == '\0' || *end != '\0' || v < 0 || v > 60000)
-            die(EXIT_LOAD_FAILED, "bad --partial-interval-ms %s", argv[2]);
-        partial_interval_ms = (int)v;
-        first_ps_arg = 3;
+        if (strcmp(flag, "--partial-interval-ms") == 0) {
+            long v = strtol(value, &end, 10);
+            if (*value == '\0' || *end != '\0' || v < 0 || v > 60000)
+                die(EXIT_LOAD_FAILED, "bad --partial-interval-ms %s", value);
+            partial_interval_ms = (int)v;
+        } else if (strcmp(flag, "--extra-dict") == 0) {
+            extra_dict = value;
+        } else if (strcmp(flag, "--domain-choice") == 0) {
+            domain_prior = strtod(value, &end);
+            if (*value == '\0' || *end != '\0' || !(domain_prior > 0 && domain_prior < 1))
+                die(EXIT_LOAD_FAILED, "bad --domain-choice %s (0 < P < 1)", value);
+        } else if (strcmp(flag, "--domain-lm") == 0) {
+            domain_lm = value;
+        } else if (strcmp(flag, "--domain-weight") == 0) {
+            domain_weight = strtod(value, &end);
+            if (*value == '\0' || *end != '\0' || !(domain_weight > 0 && domain_weight < 1))
+                die(EXIT_LOAD_FAILED, "bad --domain-weight %s (0 < W < 1)", value);
+        } else {
+            die(EXIT_LOAD_FAILED, "unknown option %s", flag);
+        }
     }
 
     double load_started = now_ms();
-    cmd_ln_t *config = parse_config(argc - first_ps_arg, argv + first_ps_arg);
+    const char *general_lm = NULL;
+    cmd_ln_t *config = parse_config(ps_argc, ps_argv, domain_lm != NULL, &general_lm);
     if (!config) die(EXIT_LOAD_FAILED, "invalid pocketsphinx arguments");
     decoder_t d = {0};
     d.ps = ps_init(config);
     if (!d.ps) die(EXIT_LOAD_FAILED, "ps_init failed (model paths or arguments?)");
+    /* Before the domain search is built, so its lexicon tree has the new words; without a
+     * domain LM the n-gram search already exists and ps_add_word updates it. */
+    if (extra_dict) load_extra_dict(d.ps, extra_dict, domain_lm == NULL);
+    if (domain_lm) {
+        d.lm_set = use_domain_lm(d.ps, config, general_lm, domain_lm, domain_weight, &d.mixture);
+        d.domain_prior = domain_prior;
+        d.bestpath_lw_ratio = cmd_ln_float32_r(config, "-bestpathlw") / cmd_ln_float32_r(config, "-lw");
+        d.ascale = 1.0f / cmd_ln_float32_r(config, "-ascale");
+        logmath_t *lmath = ps_get_logmath(d.ps);
+        d.silence_penalty = logmath_log(lmath, cmd_ln_float32_r(config, "-silprob")) +
+                            logmath_log(lmath, cmd_ln_float32_r(config, "-pip"));
+        d.filler_penalty = logmath_log(lmath, cmd_ln_float32_r(config, "-fillprob")) +
+                           logmath_log(lmath, cmd_ln_float32_r(config, "-pip"));
+    } else if (domain_prior > 0) {
+        die(EXIT_LOAD_FAILED, "--domain-choice needs --domain-lm");
+    }
+    if (cmn_reset) {
+        feat_t *feat = ps_get_feat(d.ps);
+        d.cmn_initial = calloc((size_t)feat->cmn_struct->veclen, sizeof *d.cmn_initial);
+        if (!d.cmn_initial) die(EXIT_LOAD_FAILED, "out of memory");
+        cmn_live_get(feat->cmn_struct, d.cmn_initial);
+    }
     d.partial_interval_samples = (long)partial_interval_ms * SAMPLE_RATE / 1000;
     reset_partial(&d, "");
     printf("{\"type\":\"ready\",\"loadMs\":%.0f}\n", now_ms() - load_started);
@@ -316,6 +562,9 @@ int main(int argc, char **argv) {
     free(payload);
     free(samples);
     free(d.last_partial);
+    free(d.cmn_initial);
+    free(d.choice_text);
+    free(ps_argv);
     ps_free(d.ps);
     cmd_ln_free_r(config);
     return 0;

@@ -8,6 +8,7 @@
 import { accessSync, constants } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { domainModelFor, type DomainModelOptions } from '../domain-model';
 import type { Stt, SttStream, SttStreamOptions } from '../types';
 import { DecoderProcess, type FinalResult, type UtteranceListener } from './decoder-process';
 
@@ -25,6 +26,13 @@ export interface PocketsphinxSttOptions {
   maxDecoders?: number;
   /** Extra pocketsphinx arguments (-lm/-dict/-jsgf/-lw/-beam ...), passed through. */
   decoderArgs?: string[];
+  /**
+   * What the active agent understands: recognition then interpolates a domain language model
+   * built from these phrases with the general English model, and uses the decoder settings
+   * tuned for that (DOMAIN_DECODER_ARGS; decoderArgs still override them). Without it, the
+   * general model alone with pocketsphinx's defaults.
+   */
+  domain?: PocketsphinxDomain;
   /** At most one partial per this much audio (the decoder skips unchanged ones). Default 120. */
   partialIntervalMs?: number;
   /**
@@ -39,6 +47,56 @@ export interface PocketsphinxSttOptions {
   idleTrimMs?: number;
   /** Called once per completed utterance, for logs and metrics. */
   onUtteranceStats?(stats: UtteranceStats): void;
+}
+
+export interface PocketsphinxDomain {
+  /** Phrases people say to the agent, e.g. domainPhrases() of the built-in agent. */
+  phrases: readonly string[];
+  /** Share of the domain model in the interpolation, 0-1 exclusive. Default DEFAULT_DOMAIN_WEIGHT. */
+  weight?: number;
+  /** Where the model files are written and how they are built. */
+  model?: DomainModelOptions;
+}
+
+/** Measured on the evaluation set's dev split: see docs/recognition.md. */
+export const DEFAULT_DOMAIN_WEIGHT = 0.35;
+
+/** Decoder settings used with a domain model, tuned on the evaluation set's dev split (docs/recognition.md). */
+export const DOMAIN_DECODER_ARGS: readonly string[] = [];
+
+/** Decoder arguments for a domain: the model files, its weight and the tuned settings. */
+export function domainDecoderArgs(domain: PocketsphinxDomain): string[] {
+  const model = domainModelFor(domain.phrases, domain.model);
+  return [
+    '--extra-dict', model.extraDictPath,
+    '--domain-lm', model.lmPath,
+    '--domain-weight', String(domain.weight ?? DEFAULT_DOMAIN_WEIGHT),
+    ...DOMAIN_DECODER_ARGS,
+  ];
+}
+
+/** Decoder flags that take no value. */
+const VALUELESS_FLAGS = new Set(['--cmn-reset']);
+
+function flagPairs(args: readonly string[]): Map<string, string[]> {
+  const pairs = new Map<string, string[]>();
+  for (let i = 0; i < args.length; i++) {
+    const flag = args[i];
+    if (!flag.startsWith('-')) throw new Error(`pocketsphinx: expected a flag, got ${JSON.stringify(flag)}`);
+    if (VALUELESS_FLAGS.has(flag)) pairs.set(flag, [flag]);
+    else pairs.set(flag, [flag, args[++i] ?? '']);
+  }
+  return pairs;
+}
+
+/** `base` with each flag of `overrides` replacing the same flag in it (order otherwise kept). */
+export function mergeDecoderArgs(base: readonly string[], overrides: readonly string[]): string[] {
+  const merged = flagPairs(base);
+  for (const [flag, pair] of flagPairs(overrides)) {
+    merged.delete(flag);
+    merged.set(flag, pair);
+  }
+  return [...merged.values()].flat();
 }
 
 export interface PoolStats {
@@ -82,7 +140,8 @@ export function createPocketsphinxStt(options: PocketsphinxSttOptions = {}): Poc
     args: [
       '--partial-interval-ms',
       String(options.partialIntervalMs ?? 120),
-      ...(options.decoderArgs ?? []),
+      // decoderArgs override the tuned settings (pocketsphinx refuses a flag given twice).
+      ...mergeDecoderArgs(options.domain ? domainDecoderArgs(options.domain) : [], options.decoderArgs ?? []),
     ],
     poolSize: Math.max(0, options.poolSize ?? 1),
     maxDecoders: Math.max(1, options.maxDecoders ?? 8),

@@ -14,6 +14,8 @@ export interface FliteTtsOptions {
   workers?: number;
   /** A synthesis taking longer is treated as a hung worker; default 10 s. */
   timeoutMs?: number;
+  /** Speaking rate as Flite's duration_stretch: 1 normal (default), 1.3 slower, 0.8 faster. */
+  durationStretch?: number;
 }
 
 export interface FliteTts extends Tts {
@@ -33,7 +35,10 @@ export function createFliteTts(options: FliteTtsOptions = {}): FliteTts {
   if (!FLITE_VOICES.includes(voice)) throw new Error(`flite: unknown voice "${voice}"`);
   const workers = options.workers ?? 2;
   if (!Number.isInteger(workers) || workers < 1) throw new Error(`flite: workers must be a positive integer`);
-  const pool = new FlitePool({ voice, workers, timeoutMs: options.timeoutMs ?? 10_000 });
+  const stretch = options.durationStretch;
+  if (stretch !== undefined && !(stretch >= 0.25 && stretch <= 4)) throw new Error(`flite: durationStretch must be 0.25-4`);
+  const features = stretch === undefined ? [] : [`duration_stretch=${stretch}`];
+  const pool = new FlitePool({ voice, workers, timeoutMs: options.timeoutMs ?? 10_000, features });
 
   return {
     name: `flite-${voice}`,

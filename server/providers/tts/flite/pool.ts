@@ -64,6 +64,8 @@ export interface FlitePoolOptions {
   workers: number;
   /** A synthesis running longer than this is treated as a hung worker. */
   timeoutMs: number;
+  /** Flite features ("name=value", passed as --setf), e.g. duration_stretch=1.2. */
+  features?: readonly string[];
 }
 
 /**
@@ -160,7 +162,7 @@ export class FlitePool {
   private startWorker(module: WebAssembly.Module): void {
     // One private directory per worker: Flite always writes the same file names.
     const dir = makeWorkerDir();
-    const workerData: FliteWorkerData = { module, voice: this.options.voice, dir };
+    const workerData: FliteWorkerData = { module, voice: this.options.voice, dir, features: [...(this.options.features ?? [])] };
     const worker = new Worker(FLITE_WORKER_SOURCE, { eval: true, workerData, name: `flite-${this.options.voice}` });
     const slot: Slot = { worker, dir, ready: false, prepared: false, retired: false };
     this.slots.push(slot);

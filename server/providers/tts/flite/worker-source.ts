@@ -10,7 +10,8 @@
  * checking happens on the typed side.
  *
  * Protocol (see the types below):
- *   workerData: { module: WebAssembly.Module, voice, dir }   (module compiled once per process)
+ *   workerData: { module: WebAssembly.Module, voice, dir, features }   (module compiled once per process;
+ *               features are Flite "--setf name=value" settings such as duration_stretch)
  *   worker -> main: { type: 'ready' } when warm and whenever the next instance is prepared;
  *                   one reply per job.
  *   main -> worker: { id, text }
@@ -34,14 +35,15 @@ process.emitWarning = (warning, ...rest) => {
 const { WASI } = require('node:wasi');
 process.emitWarning = emitWarning;
 
-const { module, voice, dir } = workerData;
+const { module, voice, dir, features } = workerData;
+const featureArgs = (features || []).flatMap((f) => ['--setf', f]);
 const textPath = path.join(dir, 'in.txt');
 const wavPath = path.join(dir, 'out.wav');
 
 async function prepareInstance() {
   const wasi = new WASI({
     version: 'preview1',
-    args: ['flite', '-voice', voice, '-f', 'in.txt', '-o', 'out.wav'],
+    args: ['flite', '-voice', voice, ...featureArgs, '-f', 'in.txt', '-o', 'out.wav'],
     env: {},
     preopens: { '.': dir },
     returnOnExit: true,
@@ -111,6 +113,8 @@ export interface FliteWorkerData {
   voice: string;
   /** Private temporary directory of this worker, preopened as '.' for WASI. */
   dir: string;
+  /** Flite features ("name=value"), each passed as --setf. */
+  features?: string[];
 }
 
 export interface FliteWorkerJob {

@@ -1,0 +1,224 @@
+/**
+ * Evaluation speech: every offline voice we have (the four Flite voices at normal and changed
+ * speaking rates, espeak-ng accents and variants), mixed with noise and cut the way a browser
+ * client sends an utterance (its VAD's ~300 ms pre-roll before the speech, ~550 ms hangover
+ * after it, a faint noise floor throughout), 16 kHz mono PCM16.
+ *
+ * Clean renderings are cached on disk by engine, voice and text (Flite and espeak-ng are
+ * deterministic), so repeated runs only pay for decoding.
+ */
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createFliteTts, type FliteTts, type FliteVoice } from '../../tts/flite';
+
+export const SAMPLE_RATE = 16000;
+
+export type EvalVoice =
+  | { id: string; engine: 'flite'; voice: FliteVoice; durationStretch?: number }
+  | { id: string; engine: 'espeak'; voice: string; wordsPerMinute?: number };
+
+/** The four Flite voices as they are: the figures the issue's targets are about. */
+export const FLITE_VOICES: readonly EvalVoice[] = [
+  { id: 'kal16', engine: 'flite', voice: 'kal16' },
+  { id: 'slt', engine: 'flite', voice: 'slt' },
+  { id: 'rms', engine: 'flite', voice: 'rms' },
+  { id: 'awb', engine: 'flite', voice: 'awb' },
+];
+
+/** Flite at other speaking rates (duration_stretch > 1 is slower). */
+export const FLITE_RATE_VOICES: readonly EvalVoice[] = [
+  { id: 'kal16-fast', engine: 'flite', voice: 'kal16', durationStretch: 0.8 },
+  { id: 'slt-slow', engine: 'flite', voice: 'slt', durationStretch: 1.3 },
+  { id: 'rms-fast', engine: 'flite', voice: 'rms', durationStretch: 0.85 },
+  { id: 'awb-slow', engine: 'flite', voice: 'awb', durationStretch: 1.25 },
+];
+
+/** espeak-ng (Debian package): accents, a female variant, other rates. Default rate 175 wpm. */
+export const ESPEAK_VOICES: readonly EvalVoice[] = [
+  { id: 'espeak-us', engine: 'espeak', voice: 'en-us' },
+  { id: 'espeak-gb', engine: 'espeak', voice: 'en-gb' },
+  { id: 'espeak-scotland', engine: 'espeak', voice: 'en-gb-scotland' },
+  { id: 'espeak-caribbean', engine: 'espeak', voice: 'en-029' },
+  { id: 'espeak-us-f3', engine: 'espeak', voice: 'en-us+f3' },
+  { id: 'espeak-rp-m3-slow', engine: 'espeak', voice: 'en-gb-x-rp+m3', wordsPerMinute: 140 },
+  { id: 'espeak-us-fast', engine: 'espeak', voice: 'en-us-nyc', wordsPerMinute: 210 },
+];
+
+export const ALL_VOICES: readonly EvalVoice[] = [...FLITE_VOICES, ...FLITE_RATE_VOICES, ...ESPEAK_VOICES];
+
+/**
+ * Noise conditions: the faint floor alone, or noise at a signal-to-noise ratio on top: pink
+ * (-3 dB/octave, like most room, fan, traffic and crowd noise) or white (hiss, equal power up to
+ * 8 kHz: much harsher on a recogniser, since it buries the high bands speech has little energy in).
+ */
+export type NoiseLevel = 'clean' | 'snr20' | 'snr10' | 'snr20-white' | 'snr10-white';
+export const NOISE_LEVELS: readonly NoiseLevel[] = ['clean', 'snr20', 'snr10', 'snr20-white', 'snr10-white'];
+const NOISE: Readonly<Record<NoiseLevel, { snrDb: number; color: 'pink' | 'white' } | undefined>> = {
+  clean: undefined,
+  snr20: { snrDb: 20, color: 'pink' },
+  snr10: { snrDb: 10, color: 'pink' },
+  'snr20-white': { snrDb: 20, color: 'white' },
+  'snr10-white': { snrDb: 10, color: 'white' },
+};
+
+/** How a client cuts an utterance. */
+export const LEAD_MS = 300;
+export const TRAIL_MS = 550;
+/** Faint white-noise floor (RMS, dBFS): a quiet room through a real microphone. */
+export const FLOOR_DBFS = -60;
+
+export interface SpeechRendererOptions {
+  /** Where clean renderings are cached; default <tmpdir>/parley-eval-speech. null: no cache. */
+  cacheDir?: string | null;
+}
+
+/** Renders clean speech with any evaluation voice (cached). Call close() when done. */
+export class SpeechRenderer {
+  private readonly flite = new Map<string, FliteTts>();
+  private readonly cacheDir: string | null;
+
+  constructor(options: SpeechRendererOptions = {}) {
+    this.cacheDir = options.cacheDir === undefined ? path.join(os.tmpdir(), 'parley-eval-speech') : options.cacheDir;
+    if (this.cacheDir) mkdirSync(this.cacheDir, { recursive: true });
+  }
+
+  async render(voice: EvalVoice, text: string): Promise<Int16Array> {
+    const key = createHash('sha256').update(JSON.stringify([voice, text])).digest('hex').slice(0, 24);
+    const file = this.cacheDir ? path.join(this.cacheDir, `${key}.pcm`) : null;
+    if (file) {
+      try {
+        const bytes = readFileSync(file);
+        return new Int16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 2).slice();
+      } catch {
+        // not cached yet
+      }
+    }
+    const pcm = voice.engine === 'flite' ? await this.renderFlite(voice, text) : await renderEspeak(voice, text);
+    if (file) {
+      const tmp = `${file}.${process.pid}.tmp`;
+      writeFileSync(tmp, Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength));
+      renameSync(tmp, file);
+    }
+    return pcm;
+  }
+
+  async close(): Promise<void> {
+    const engines = [...this.flite.values()];
+    this.flite.clear();
+    await Promise.all(engines.map((e) => e.close()));
+  }
+
+  private async renderFlite(voice: Extract<EvalVoice, { engine: 'flite' }>, text: string): Promise<Int16Array> {
+    const key = `${voice.voice}@${voice.durationStretch ?? 1}`;
+    let engine = this.flite.get(key);
+    if (!engine) {
+      engine = createFliteTts({ voice: voice.voice, workers: 1, durationStretch: voice.durationStretch });
+      this.flite.set(key, engine);
+    }
+    const chunks: Int16Array[] = [];
+    for await (const chunk of engine.synthesize({ text, signal: new AbortController().signal })) chunks.push(chunk);
+    return concat(chunks);
+  }
+}
+
+/** espeak-ng's 22.05 kHz WAV, resampled to 16 kHz by sox. */
+function renderEspeak(voice: Extract<EvalVoice, { engine: 'espeak' }>, text: string): Promise<Int16Array> {
+  return new Promise((resolve, reject) => {
+    const espeak = spawn('espeak-ng', ['-v', voice.voice, '-s', String(voice.wordsPerMinute ?? 175), '--stdout', text], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const sox = spawn('sox', ['-t', 'wav', '-', '-r', String(SAMPLE_RATE), '-e', 'signed', '-b', '16', '-c', '1', '-t', 'raw', '-'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    espeak.stdout.pipe(sox.stdin);
+    const out: Buffer[] = [];
+    let stderr = '';
+    sox.stdout.on('data', (b: Buffer) => out.push(b));
+    espeak.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    sox.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const fail = (error: Error) => reject(new Error(`espeak-ng/sox (${voice.voice}): ${error.message}`));
+    espeak.on('error', fail);
+    sox.on('error', fail);
+    sox.on('close', (code) => {
+      if (code !== 0) return fail(new Error(`sox exited with ${code}: ${stderr.trim()}`));
+      const bytes = Buffer.concat(out);
+      if (bytes.length < 2) return fail(new Error(`no audio: ${stderr.trim()}`));
+      resolve(new Int16Array(bytes.buffer, bytes.byteOffset, Math.floor(bytes.byteLength / 2)).slice());
+    });
+  });
+}
+
+function concat(chunks: readonly Int16Array[]): Int16Array {
+  const out = new Int16Array(chunks.reduce((n, c) => n + c.length, 0));
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.length;
+  }
+  return out;
+}
+
+/** Seeded PRNG (mulberry32): the same noise on every run. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function rms(x: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < x.length; i++) sum += x[i] * x[i];
+  return Math.sqrt(sum / Math.max(1, x.length));
+}
+
+/** Paul Kellet's economy pink filter (approximates -3 dB/octave), in place; as server/testing/speech.ts. */
+function pinkFilter(x: Float64Array): void {
+  let b0 = 0;
+  let b1 = 0;
+  let b2 = 0;
+  for (let i = 0; i < x.length; i++) {
+    const white = x[i];
+    b0 = 0.99765 * b0 + white * 0.099046;
+    b1 = 0.963 * b1 + white * 0.2965164;
+    b2 = 0.57 * b2 + white * 1.0526913;
+    x[i] = b0 + b1 + b2 + white * 0.1848;
+  }
+}
+
+function addNoise(mix: Float64Array, targetRms: number, color: 'white' | 'pink', random: () => number): void {
+  const noise = new Float64Array(mix.length);
+  for (let i = 0; i < noise.length; i++) {
+    const u = 1 - random();
+    noise[i] = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+  }
+  if (color === 'pink') pinkFilter(noise);
+  const scale = targetRms / Math.max(rms(noise), Number.MIN_VALUE);
+  for (let i = 0; i < mix.length; i++) mix[i] += noise[i] * scale;
+}
+
+/**
+ * The utterance as a client sends it: lead-in and trailing silence, the noise floor, and for
+ * the snr levels noise whose RMS is that many dB below the RMS of the rendered speech (as
+ * rendered, like server/testing/speech.ts), over the whole clip.
+ */
+export function prepareClip(clean: Int16Array, noise: NoiseLevel, seed: number): Int16Array {
+  const lead = Math.round((SAMPLE_RATE * LEAD_MS) / 1000);
+  const trail = Math.round((SAMPLE_RATE * TRAIL_MS) / 1000);
+  const mix = new Float64Array(lead + clean.length + trail);
+  for (let i = 0; i < clean.length; i++) mix[lead + i] = clean[i];
+  const random = mulberry32(seed);
+  addNoise(mix, 32768 * 10 ** (FLOOR_DBFS / 20), 'white', random);
+  const extra = NOISE[noise];
+  if (extra) addNoise(mix, rms(clean) / 10 ** (extra.snrDb / 20), extra.color, random);
+  const out = new Int16Array(mix.length);
+  for (let i = 0; i < mix.length; i++) out[i] = Math.max(-32768, Math.min(32767, Math.round(mix[i])));
+  return out;
+}
