@@ -69,6 +69,10 @@ main().catch((error: unknown) => {
     console.error(error.message);
     process.exit(2);
   }
+  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    console.error(`Port ${process.env.PORT ?? 3000} is already in use: stop the program using it, or set PORT to a free port.`);
+    process.exit(2);
+  }
   console.error('[server] failed to start:', error);
   process.exit(1);
 });
