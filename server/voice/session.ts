@@ -142,6 +142,8 @@ export class VoiceSession implements ContractSession {
   }
 
   private startReply(speechEndAt: number, finalAt: number): void {
+    // Two utterances whose finals arrive out of order: the newer words win the floor.
+    if (this.reply) this.interruptReply('barge-in');
     const { agent, tts } = this.options.providers;
     const reply = new AgentReply(`agent-${++this.replies}`, { agent, tts, audioOut: this.options.audioOut, out: this.options.out, timeZone: this.options.timeZone });
     this.reply = reply;
