@@ -121,7 +121,7 @@ function msToSamples(ms: number): number {
 }
 
 /** Adds noise scaled to exactly `targetRms` over the whole buffer, so measured levels match. */
-function addNoise(mix: Float64Array, targetRms: number, color: 'white' | 'pink', random: () => number): void {
+export function addNoise(mix: Float64Array, targetRms: number, color: 'white' | 'pink', random: () => number): void {
   const noise = new Float64Array(mix.length);
   for (let i = 0; i < noise.length; i++) noise[i] = gaussian(random);
   if (color === 'pink') pinkFilter(noise);
@@ -143,7 +143,7 @@ function pinkFilter(x: Float64Array): void {
   }
 }
 
-function rms(x: ArrayLike<number>): number {
+export function rms(x: ArrayLike<number>): number {
   let sum = 0;
   for (let i = 0; i < x.length; i++) sum += x[i] * x[i];
   return Math.sqrt(sum / Math.max(1, x.length));

@@ -13,6 +13,8 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createFliteTts, type FliteTts, type FliteVoice } from '../../tts/flite';
+import { seededRandom } from '../../../../lib/seeded-random';
+import { addNoise, rms } from '../../../testing/speech';
 
 export const SAMPLE_RATE = 16000;
 
@@ -161,49 +163,6 @@ function concat(chunks: readonly Int16Array[]): Int16Array {
   return out;
 }
 
-/** Seeded PRNG (mulberry32): the same noise on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function rms(x: ArrayLike<number>): number {
-  let sum = 0;
-  for (let i = 0; i < x.length; i++) sum += x[i] * x[i];
-  return Math.sqrt(sum / Math.max(1, x.length));
-}
-
-/** Paul Kellet's economy pink filter (approximates -3 dB/octave), in place; as server/testing/speech.ts. */
-function pinkFilter(x: Float64Array): void {
-  let b0 = 0;
-  let b1 = 0;
-  let b2 = 0;
-  for (let i = 0; i < x.length; i++) {
-    const white = x[i];
-    b0 = 0.99765 * b0 + white * 0.099046;
-    b1 = 0.963 * b1 + white * 0.2965164;
-    b2 = 0.57 * b2 + white * 1.0526913;
-    x[i] = b0 + b1 + b2 + white * 0.1848;
-  }
-}
-
-function addNoise(mix: Float64Array, targetRms: number, color: 'white' | 'pink', random: () => number): void {
-  const noise = new Float64Array(mix.length);
-  for (let i = 0; i < noise.length; i++) {
-    const u = 1 - random();
-    noise[i] = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
-  }
-  if (color === 'pink') pinkFilter(noise);
-  const scale = targetRms / Math.max(rms(noise), Number.MIN_VALUE);
-  for (let i = 0; i < mix.length; i++) mix[i] += noise[i] * scale;
-}
-
 /**
  * The utterance as a client sends it: lead-in and trailing silence, the noise floor, and for
  * the snr levels noise whose RMS is that many dB below the RMS of the rendered speech (as
@@ -214,7 +173,7 @@ export function prepareClip(clean: Int16Array, noise: NoiseLevel, seed: number):
   const trail = Math.round((SAMPLE_RATE * TRAIL_MS) / 1000);
   const mix = new Float64Array(lead + clean.length + trail);
   for (let i = 0; i < clean.length; i++) mix[lead + i] = clean[i];
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   addNoise(mix, 32768 * 10 ** (FLOOR_DBFS / 20), 'white', random);
   const extra = NOISE[noise];
   if (extra) addNoise(mix, rms(clean) / 10 ** (extra.snrDb / 20), extra.color, random);
