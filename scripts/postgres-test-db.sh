@@ -10,11 +10,11 @@ if ! pg_lsclusters -h | awk -v v="$version" '$1 == v && $2 == "main"' | grep -q 
   as_postgres pg_createcluster "$version" main >/dev/null
 fi
 if ! pg_lsclusters -h | awk -v v="$version" '$1 == v && $2 == "main" && $4 == "online"' | grep -q .; then
-  (( $(id -u) == 0 )) && pg_ctlcluster "$version" main start || sudo pg_ctlcluster "$version" main start
+  # pg_ctlcluster talks on stdout ("Removed stale pid file."): keep stdout for the URL alone.
+  if (( $(id -u) == 0 )); then pg_ctlcluster "$version" main start >&2; else sudo pg_ctlcluster "$version" main start >&2; fi
 fi
 port=$(pg_lsclusters -h | awk -v v="$version" '$1 == v && $2 == "main" { print $3 }')
 as_postgres psql -q -p "$port" -v ON_ERROR_STOP=1 >/dev/null <<SQL
-SET client_min_messages = warning;
 SET client_min_messages = warning;
 DO \$\$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'parley_test') THEN

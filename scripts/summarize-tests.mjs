@@ -28,6 +28,8 @@ for (const name of expected) {
     p = report.numPassedTests;
     f = report.numFailedTests + (report.testResults ?? []).filter((r) => r.status === 'failed' && r.assertionResults.length === 0).length;
     s = report.numPendingTests + (report.numTodoTests ?? 0);
+    // A run that failed outside any test (global setup threw, no files) still failed.
+    if (report.success === false && f === 0) f = 1;
   }
   passed += p;
   failed += f;
