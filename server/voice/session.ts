@@ -4,6 +4,7 @@
  * what gets stored, and the latencies of each turn. It knows nothing of sockets or engines
  * beyond the Stt, Agent, Tts and AudioOut interfaces.
  */
+import { randomUUID } from 'node:crypto';
 import type { ClientMessage } from '../../lib/contract/messages';
 import type { Agent, AgentMessage } from '../providers/agent/types';
 import type { Stt, SttStream } from '../providers/stt/types';
@@ -53,6 +54,8 @@ export class VoiceSession implements ContractSession {
   private replies = 0;
   private pending = new Set<Promise<unknown>>();
   private closing: Promise<void> | null = null;
+  /** One person on one microphone in one room: recognisers may adapt to them across utterances. */
+  private readonly speaker = randomUUID();
 
   constructor(private readonly options: VoiceSessionOptions) {
     this.history = [...(options.history ?? [])];
@@ -104,6 +107,7 @@ export class VoiceSession implements ContractSession {
       onPartial: (text) => {
         if (this.user?.id === id) this.send({ type: 'transcript.partial', utteranceId: id, text });
       },
+      speaker: this.speaker,
     });
     this.user = { id, stt, startedAt: new Date() };
   }

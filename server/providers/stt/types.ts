@@ -5,6 +5,12 @@
 export interface SttStreamOptions {
   /** Called with the best hypothesis so far while audio is still arriving. */
   onPartial(text: string): void;
+  /**
+   * Who is speaking (e.g. the voice session's id). Optional: engines that adapt to a speaker's
+   * voice, microphone and room (pocketsphinx: the cepstral mean) carry that from one utterance to
+   * the same speaker's next, and never to another speaker's.
+   */
+  speaker?: string;
 }
 
 export interface SttStream {

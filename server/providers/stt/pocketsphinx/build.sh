@@ -25,6 +25,6 @@ tmp="$out.tmp.$$"
 trap 'rm -f "$tmp"' EXIT
 # shellcheck disable=SC2046 # pkg-config output must word-split into flags
 gcc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -Wall -Wextra -Werror \
-  -o "$tmp" "$src" $(pkg-config --cflags --libs pocketsphinx)
+  -o "$tmp" "$src" $(pkg-config --cflags --libs pocketsphinx) -lm
 mv -f "$tmp" "$out"
 echo "built $out"

@@ -13,6 +13,10 @@ export interface FinalResult {
   audioMs: number;
   /** Decoder process CPU time for the whole utterance (start to final). */
   cpuMs: number;
+  /** With a domain model and --domain-choice: which reading of the lattice was chosen. */
+  reading?: 'domain' | 'general';
+  /** The cepstral mean after this utterance: where the same speaker's next one starts. */
+  cmn?: number[];
 }
 
 /** Receives the output of one utterance; cleared when the utterance ends or is aborted. */
@@ -26,7 +30,7 @@ export interface UtteranceListener {
 }
 
 type DecoderMessage =
-  | { type: 'ready'; loadMs: number }
+  | { type: 'ready'; loadMs: number; cmn?: number[] }
   | { type: 'partial'; utt: number; text: string }
   | { type: 'progress'; utt: number; audioMs: number }
   | ({ type: 'final'; utt: number } & FinalWire);
@@ -36,6 +40,8 @@ interface FinalWire {
   ms: number;
   audioMs: number;
   cpuMs: number;
+  reading?: 'domain' | 'general';
+  cmn?: number[];
 }
 
 const COMMAND_START = 0x53; // 'S'
@@ -104,6 +110,9 @@ export class DecoderProcess {
     this.loadTimer.unref();
   }
 
+  /** The decoder's initial cepstral mean (-cmninit), known once it is ready. */
+  initialCmn: number[] | undefined;
+
   get pid(): number | undefined {
     return this.child.pid;
   }
@@ -112,13 +121,18 @@ export class DecoderProcess {
     return !this.isDead;
   }
 
-  /** Starts an utterance; output goes to `listener` until end/abort/death. */
-  startUtterance(listener: UtteranceListener): void {
+  /**
+   * Starts an utterance; output goes to `listener` until end/abort/death. `cmn`: the cepstral
+   * mean to start from (a speaker's, from an earlier FinalResult, or initialCmn for a new one);
+   * without it the decoder keeps what its previous utterance left.
+   */
+  startUtterance(listener: UtteranceListener, cmn?: readonly number[]): void {
     this.utteranceId = (this.utteranceId + 1) >>> 0;
     this.listener = listener;
-    const id = Buffer.alloc(4);
-    id.writeUInt32LE(this.utteranceId);
-    this.send(COMMAND_START, id);
+    const payload = Buffer.alloc(4 + 4 * (cmn?.length ?? 0));
+    payload.writeUInt32LE(this.utteranceId);
+    cmn?.forEach((value, i) => payload.writeFloatLE(value, 4 + 4 * i));
+    this.send(COMMAND_START, payload);
   }
 
   writeAudio(pcm: Int16Array): void {
@@ -195,6 +209,7 @@ export class DecoderProcess {
 
   private onMessage(message: DecoderMessage): void {
     if (message.type === 'ready') {
+      this.initialCmn = message.cmn;
       this.isReady = true;
       clearTimeout(this.loadTimer);
       this.resolveReady(message.loadMs);
@@ -213,6 +228,8 @@ export class DecoderProcess {
         decodeMs: message.ms,
         audioMs: message.audioMs,
         cpuMs: message.cpuMs,
+        ...(message.reading ? { reading: message.reading } : {}),
+        ...(message.cmn ? { cmn: message.cmn } : {}),
       });
     }
   }
@@ -240,9 +257,10 @@ function parseDecoderMessage(line: string): DecoderMessage | null {
   if (typeof value !== 'object' || value === null) return null;
   const v = value as Record<string, unknown>;
   const isNumber = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+  const cmn = Array.isArray(v.cmn) && v.cmn.length > 0 && v.cmn.length <= 64 && v.cmn.every(isNumber) ? { cmn: v.cmn as number[] } : {};
   switch (v.type) {
     case 'ready':
-      return isNumber(v.loadMs) ? { type: 'ready', loadMs: v.loadMs } : null;
+      return isNumber(v.loadMs) ? { type: 'ready', loadMs: v.loadMs, ...cmn } : null;
     case 'partial':
       return isNumber(v.utt) && typeof v.text === 'string'
         ? { type: 'partial', utt: v.utt, text: v.text }
@@ -255,7 +273,16 @@ function parseDecoderMessage(line: string): DecoderMessage | null {
         isNumber(v.ms) &&
         isNumber(v.audioMs) &&
         isNumber(v.cpuMs)
-        ? { type: 'final', utt: v.utt, text: v.text, ms: v.ms, audioMs: v.audioMs, cpuMs: v.cpuMs }
+        ? {
+            type: 'final',
+            utt: v.utt,
+            text: v.text,
+            ms: v.ms,
+            audioMs: v.audioMs,
+            cpuMs: v.cpuMs,
+            ...(v.reading === 'domain' || v.reading === 'general' ? { reading: v.reading } : {}),
+            ...cmn,
+          }
         : null;
     default:
       return null;

@@ -5,7 +5,7 @@
  * ~95 MB to load (so we load once and reuse), and ps_process_raw blocks for tens of
  * milliseconds at a time (so it must not run on the Node event loop).
  *
- * Usage: pocketsphinx-decoder [our options...] [pocketsphinx args...]
+ * Usage: pocketsphinx-decoder [our options and pocketsphinx args...]
  *   pocketsphinx args (-hmm, -lm, -dict, -jsgf, -lw, -beam, ...) pass straight to
  *   ps_init; model paths default to the Debian pocketsphinx-en-us model.
  * Our options (two dashes, anywhere among the pocketsphinx args):
@@ -18,22 +18,29 @@
  *                            only one model knows keeps that model's share, so speech
  *                            outside the domain still comes out as words.
  *   --domain-weight W        W above, 0 < W < 1 (default 0.5)
- *   --cmn-reset              start every utterance from the initial cepstral mean
- *                            (-cmninit) instead of the mean left by earlier utterances, so
- *                            one caller's audio never shifts the next caller's features
+ *   --domain-choice P        at the end of each utterance, read its word lattice as either a
+ *                            request to the agent (scored by the domain model alone, prior P) or
+ *                            anything else (the general model alone, prior 1-P), and take the
+ *                            path and reading with the best total (see choose_reading). Without
+ *                            it the interpolated search's best path is the transcript.
  *
  * stdin, binary frames: 1-byte command, 4-byte little-endian payload length, payload.
- *   'S' start utterance  payload: 4-byte little-endian utterance id
+ *   'S' start utterance  payload: 4-byte little-endian utterance id, optionally followed by
+ *                        the cepstral mean to start from (13 float32 LE, as in "cmn" below)
  *   'A' audio            payload: PCM16 little-endian mono 16 kHz samples
  *   'E' end utterance    payload: none; answers with a "final" line
  *   'X' abort utterance  payload: none; no answer, decoder is reset
  * stdout, one JSON object per line:
- *   {"type":"ready","loadMs":N}
+ *   {"type":"ready","loadMs":N,"cmn":[13 numbers]}   cmn: the initial cepstral mean
  *   {"type":"partial","utt":ID,"text":"..."}      when the hypothesis changed
  *   {"type":"progress","utt":ID,"audioMs":N}      every 500 ms of audio decoded, so the
  *       caller can tell a slow (CPU-starved, catching up) decoder from a hung one
- *   {"type":"final","utt":ID,"text":"...","ms":N,"audioMs":N,"cpuMs":N}
- *   ms = wall time from reading 'E' to writing the line (ps_end_utt + ps_get_hyp);
+ *   {"type":"final","utt":ID,"text":"...","ms":N,"audioMs":N,"cpuMs":N[,"reading":...],"cmn":[...]}
+ *   ms = wall time from reading 'E' to writing the line (ps_end_utt + ps_get_hyp + choice);
+ *   reading = which reading --domain-choice picked ("domain" or "general");
+ *   cmn = the cepstral mean after this utterance: pocketsphinx adapts it from utterance to
+ *   utterance; the caller keeps it per speaker and passes it back with that speaker's next 'S',
+ *   so one person's room and microphone never shift another person's features;
  *   cpuMs = this process's CPU time from 'S' to the final line.
  * The utterance id lets the caller drop lines of an aborted utterance that were already
  * in the pipe when the decoder was handed to the next stream.
@@ -43,6 +50,7 @@
  * 3 when stdout is gone, 4 when pocketsphinx fails mid-run.
  */
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -120,6 +128,16 @@ static void out_json_string(const char *s) {
         }
     }
     putchar('"');
+}
+
+/* Prints ,"cmn":[...] : the current live cepstral mean. */
+static void out_cmn(ps_decoder_t *ps) {
+    cmn_t *cmn = ps_get_feat(ps)->cmn_struct;
+    mfcc_t mean[64];
+    cmn_live_get(cmn, mean);
+    fputs(",\"cmn\":[", stdout);
+    for (int i = 0; i < cmn->veclen && i < 64; i++) printf("%s%.3f", i ? "," : "", (double)mean[i]);
+    putchar(']');
 }
 
 /* ---- stdin: binary frames ----------------------------------------------------- */
@@ -216,33 +234,48 @@ typedef struct {
     char *last_partial;           /* only announce changes */
     double cpu_at_start;          /* process CPU time when the utterance started */
     int heard_speech;             /* the VAD saw speech in this utterance */
-    mfcc_t *cmn_initial;          /* with --cmn-reset: the mean every utterance starts from */
     ngram_model_t *lm_set;        /* with --domain-lm: the search's model (dictionary word ids) */
     ngram_model_t *mixture;       /* ...which wraps this set: general + domain, interpolated */
-    double domain_prior;          /* with --domain-choice: P(an utterance is a domain request) */
+    double domain_prior;          /* with --domain-choice: prior of the domain reading */
     float32 bestpath_lw_ratio, ascale; /* pocketsphinx's bestpath settings, to rescore alike */
     int32 silence_penalty, filler_penalty;
     char *choice_text;            /* the chosen transcript (owned) */
 } decoder_t;
 
-/* ---- choosing between the domain and the general reading ------------------------ */
+/* ---- choosing a reading of the utterance ---------------------------------------- */
+
+/*
+ * The interpolated search finds one best path, but an utterance is either a request to the agent
+ * or something else, and each explanation has its own best words. So after the search the word
+ * lattice gives three candidate paths: the best under the domain model alone, under the
+ * interpolation (a request with a word from outside the domain: a name, words to repeat), and
+ * under the general model alone. Each candidate is scored under each of the two explanations as
+ * the bestpath search scores paths (acoustic score + weighted language score + silence and filler
+ * penalties) plus the log prior of the explanation; the best (path, explanation) pair wins.
+ * Measured on the evaluation set's dev split (docs/recognition.md).
+ */
+enum { PATH_DOMAIN, PATH_MIXED, PATH_GENERAL, N_PATHS };
+enum { READING_DOMAIN, READING_GENERAL, N_READINGS };
+static const char *const reading_names[N_READINGS] = {"domain", "general"};
 
 typedef struct {
-    char text[4096];
-    int32 acoustic;   /* sum of the words' acoustic scores */
-    int32 language;   /* language model score of the words (weighted, as the search uses it) */
-    int32 fillers;    /* silence and filler penalties */
-    int words;
+    const char *words[256]; /* dictionary base words, oldest first (owned by the dictionary) */
+    int n;
+    double acoustic;        /* sum of the words' acoustic scores */
+    double fillers;         /* silence and filler penalties */
+    int found;
 } path_t;
 
 static int is_filler(const char *word) { return word[0] == '<' || word[0] == '['; }
 
-/* Walks the best path ending in `last` back to the start and scores it under `lm` as it is now
- * (interpolated or one model selected). */
-static void score_path(ps_lattice_t *dag, ps_latlink_t *last, ngram_model_t *lm, decoder_t *d, path_t *out) {
-    const char *words[256];
+/* The best path ending in `last`, read back to the start. Must be called before the next
+ * bestpath search on the lattice (which overwrites the back pointers). */
+static void extract_path(ps_lattice_t *dag, ps_latlink_t *last, decoder_t *d, path_t *out) {
+    const char *reversed[256];
     int n = 0;
     memset(out, 0, sizeof *out);
+    if (!last) return;
+    out->found = 1;
     for (ps_latlink_t *link = last; link && n < 256; link = ps_latlink_pred(link)) {
         int32 ascr = 0;
         ps_latlink_prob(dag, link, &ascr);
@@ -253,64 +286,72 @@ static void score_path(ps_lattice_t *dag, ps_latlink_t *last, ngram_model_t *lm,
             out->fillers += strcmp(word, "<sil>") == 0 ? d->silence_penalty : d->filler_penalty;
             continue;
         }
-        words[n++] = word;
+        reversed[n++] = word;
     }
-    int32 history[2] = {ngram_wid(lm, "<s>"), NGRAM_INVALID_WID};
-    int32 n_used;
-    size_t len = 0;
-    for (int i = n - 1; i >= -1; i--) { /* oldest first; i == -1 is </s> */
-        int32 wid = ngram_wid(lm, i >= 0 ? words[i] : "</s>");
-        out->language += ngram_ng_score(lm, wid, history, history[1] == NGRAM_INVALID_WID ? 1 : 2, &n_used);
-        history[1] = history[0];
-        history[0] = wid;
-        if (i >= 0) {
-            int w = snprintf(out->text + len, sizeof out->text - len, "%s%s", len ? " " : "", words[i]);
-            if (w > 0 && len + (size_t)w < sizeof out->text) len += (size_t)w;
-            out->words++;
-        }
-    }
+    for (int i = 0; i < n; i++) out->words[i] = reversed[n - 1 - i];
+    out->n = n;
 }
 
-/*
- * A sentence-level choice between two explanations of the utterance: a request to the agent
- * (best path under the interpolated model, which knows the domain) or general speech (best path
- * over the same word lattice under the general model alone). Each is scored as the bestpath
- * search scores paths, plus the log prior of its explanation; the better total wins. Sets
- * d->choice_text; returns 1 when the general reading won.
- */
-static int choose_reading(decoder_t *d, const char *domain_hyp) {
+/* Weighted language score of the path under `lm` as it is now (one model selected, or the
+ * interpolation); -INFINITY when the model cannot produce one of its words. */
+static double language_score(const path_t *path, ngram_model_t *lm) {
+    int32 history[2] = {ngram_wid(lm, "<s>"), NGRAM_INVALID_WID};
+    int32 n_used;
+    double total = 0;
+    for (int i = 0; i <= path->n; i++) {
+        int32 wid = ngram_wid(lm, i < path->n ? path->words[i] : "</s>");
+        int32 score = ngram_ng_score(lm, wid, history, history[1] == NGRAM_INVALID_WID ? 1 : 2, &n_used);
+        /* sphinxbase's log zero is around INT32_MIN / 2: a word the model does not know */
+        if (score < -(1 << 28)) return -INFINITY;
+        total += score;
+        history[1] = history[0];
+        history[0] = wid;
+    }
+    return total;
+}
+
+/* Sets d->choice_text to the chosen path's words; returns the reading (-1: no choice made). */
+static int choose_reading(decoder_t *d, const char *search_hyp) {
     free(d->choice_text);
-    d->choice_text = strdup(domain_hyp ? domain_hyp : "");
-    if (!d->lm_set || d->domain_prior <= 0 || !domain_hyp || !*domain_hyp) return 0;
+    d->choice_text = strdup(search_hyp ? search_hyp : "");
+    if (!d->lm_set || d->domain_prior <= 0 || !search_hyp || !*search_hyp) return -1;
     ps_lattice_t *dag = ps_get_lattice(d->ps);
-    if (!dag) return 0;
+    if (!dag) return -1;
     logmath_t *lmath = ps_get_logmath(d->ps);
-    path_t domain, general;
-    /* The domain reading: the search's own best path (interpolated model), scored by the
-     * domain model alone: a request the agent understands is likely under it, anything with a
-     * word from outside the domain is not. */
-    ps_latlink_t *best_domain = ps_lattice_bestpath(dag, d->lm_set, d->bestpath_lw_ratio, d->ascale);
-    if (!best_domain) return 0;
-    ngram_model_set_select(d->mixture, "domain");
-    score_path(dag, best_domain, d->lm_set, d, &domain);
-    /* The general reading: the best path through the same lattice under the general model. */
-    ngram_model_set_select(d->mixture, "general");
-    ps_latlink_t *best_general = ps_lattice_bestpath(dag, d->lm_set, d->bestpath_lw_ratio, d->ascale);
-    if (best_general) score_path(dag, best_general, d->lm_set, d, &general);
-    ngram_model_set_interp(d->mixture, NULL, NULL);
-    if (!best_general || general.words == 0) return 0;
-    double domain_total = domain.acoustic + d->bestpath_lw_ratio * domain.language + domain.fillers +
-                          logmath_log(lmath, d->domain_prior);
-    double general_total = general.acoustic + d->bestpath_lw_ratio * general.language + general.fillers +
-                           logmath_log(lmath, 1.0 - d->domain_prior);
-    if (getenv("PARLEY_DEBUG_CHOICE"))
-        fprintf(stderr, "choice: domain [%s] a=%d l=%d f=%d total=%.0f | general [%s] a=%d l=%d f=%d total=%.0f\n",
-                domain.text, domain.acoustic, domain.language, domain.fillers, domain_total, general.text,
-                general.acoustic, general.language, general.fillers, general_total);
-    if (general_total <= domain_total) return 0;
+    path_t paths[N_PATHS];
+    for (int p = 0; p < N_PATHS; p++) {
+        if (p == PATH_MIXED) ngram_model_set_interp(d->mixture, NULL, NULL);
+        else ngram_model_set_select(d->mixture, p == PATH_DOMAIN ? "domain" : "general");
+        extract_path(dag, ps_lattice_bestpath(dag, d->lm_set, d->bestpath_lw_ratio, d->ascale), d, &paths[p]);
+    }
+    const double prior[N_READINGS] = {d->domain_prior, 1.0 - d->domain_prior};
+    int best_path = -1, best_reading = -1;
+    double best = -INFINITY;
+    for (int r = 0; r < N_READINGS; r++) {
+        ngram_model_set_select(d->mixture, r == READING_DOMAIN ? "domain" : "general");
+        for (int p = 0; p < N_PATHS; p++) {
+            if (!paths[p].found || paths[p].n == 0) continue;
+            double total = paths[p].acoustic + d->bestpath_lw_ratio * language_score(&paths[p], d->lm_set) +
+                           paths[p].fillers + logmath_log(lmath, prior[r]);
+            if (total > best) {
+                best = total;
+                best_path = p;
+                best_reading = r;
+            }
+        }
+    }
+    ngram_model_set_interp(d->mixture, NULL, NULL); /* the search's own model again */
+    if (best_path < 0) return -1;
+    size_t len = 0, size = 1;
+    for (int i = 0; i < paths[best_path].n; i++) size += strlen(paths[best_path].words[i]) + 1;
+    char *text = malloc(size);
+    if (!text) die(EXIT_DECODER_FAILED, "out of memory");
+    text[0] = '\0';
+    for (int i = 0; i < paths[best_path].n; i++)
+        len += (size_t)sprintf(text + len, "%s%s", i ? " " : "", paths[best_path].words[i]);
     free(d->choice_text);
-    d->choice_text = strdup(general.text);
-    return 1;
+    d->choice_text = text;
+    return best_reading;
 }
 
 static void reset_partial(decoder_t *d, const char *text) {
@@ -326,9 +367,12 @@ static const char *current_hyp(decoder_t *d) {
     return d->heard_speech ? ps_get_hyp(d->ps, NULL) : NULL;
 }
 
-static void start_utterance(decoder_t *d, uint32_t utt_id) {
+/* `mean`: the cepstral mean to start from (the speaker's, from their last final line, or the
+ * initial one from the ready line for a new speaker); NULL keeps what the last utterance left. */
+static void start_utterance(decoder_t *d, uint32_t utt_id, const mfcc_t *mean) {
     if (d->in_utterance) ps_end_utt(d->ps); /* lenient: a new start drops the old one */
-    if (d->cmn_initial) cmn_live_set(ps_get_feat(d->ps)->cmn_struct, d->cmn_initial);
+    cmn_t *cmn = ps_get_feat(d->ps)->cmn_struct;
+    if (mean) cmn_live_set(cmn, mean);
     if (ps_start_utt(d->ps) < 0) die(EXIT_DECODER_FAILED, "ps_start_utt failed");
     d->in_utterance = 1;
     d->utt_id = utt_id;
@@ -375,12 +419,16 @@ static void end_utterance(decoder_t *d) {
     if (ps_end_utt(d->ps) < 0) die(EXIT_DECODER_FAILED, "ps_end_utt failed");
     d->in_utterance = 0;
     const char *hyp = current_hyp(d);
-    int general = d->heard_speech ? choose_reading(d, hyp) : 0;
+    int reading = d->heard_speech ? choose_reading(d, hyp) : -1;
     printf("{\"type\":\"final\",\"utt\":%u,\"text\":", d->utt_id);
     out_json_string(d->heard_speech && d->choice_text ? d->choice_text : (hyp ? hyp : ""));
-    if (d->lm_set && d->domain_prior > 0) printf(",\"reading\":\"%s\"", general ? "general" : "domain");
-    printf(",\"ms\":%.1f,\"audioMs\":%ld,\"cpuMs\":%.1f}\n", now_ms() - started,
+    printf(",\"ms\":%.1f,\"audioMs\":%ld,\"cpuMs\":%.1f", now_ms() - started,
            d->samples * 1000L / SAMPLE_RATE, cpu_ms() - d->cpu_at_start);
+    if (reading >= 0) printf(",\"reading\":\"%s\"", reading_names[reading]);
+    /* The cepstral mean after this utterance (ps_end_utt updated it): where the same speaker's
+     * next utterance should start from. */
+    out_cmn(d->ps);
+    fputs("}\n", stdout);
     out_flush();
 }
 
@@ -455,7 +503,6 @@ int main(int argc, char **argv) {
     int partial_interval_ms = DEFAULT_PARTIAL_INTERVAL_MS;
     const char *extra_dict = NULL, *domain_lm = NULL;
     double domain_weight = 0.5, domain_prior = 0;
-    int cmn_reset = 0;
     /* Our options start with "--", pocketsphinx's with one "-": pick ours out wherever they are. */
     char **ps_argv = calloc((size_t)argc, sizeof *ps_argv);
     if (!ps_argv) die(EXIT_LOAD_FAILED, "out of memory");
@@ -464,10 +511,6 @@ int main(int argc, char **argv) {
         const char *flag = argv[i];
         if (strncmp(flag, "--", 2) != 0) {
             ps_argv[ps_argc++] = argv[i];
-            continue;
-        }
-        if (strcmp(flag, "--cmn-reset") == 0) {
-            cmn_reset = 1;
             continue;
         }
         if (i + 1 >= argc) die(EXIT_LOAD_FAILED, "%s needs a value", flag);
@@ -518,15 +561,11 @@ int main(int argc, char **argv) {
     } else if (domain_prior > 0) {
         die(EXIT_LOAD_FAILED, "--domain-choice needs --domain-lm");
     }
-    if (cmn_reset) {
-        feat_t *feat = ps_get_feat(d.ps);
-        d.cmn_initial = calloc((size_t)feat->cmn_struct->veclen, sizeof *d.cmn_initial);
-        if (!d.cmn_initial) die(EXIT_LOAD_FAILED, "out of memory");
-        cmn_live_get(feat->cmn_struct, d.cmn_initial);
-    }
     d.partial_interval_samples = (long)partial_interval_ms * SAMPLE_RATE / 1000;
     reset_partial(&d, "");
-    printf("{\"type\":\"ready\",\"loadMs\":%.0f}\n", now_ms() - load_started);
+    printf("{\"type\":\"ready\",\"loadMs\":%.0f", now_ms() - load_started);
+    out_cmn(d.ps); /* the initial mean (-cmninit): where a new speaker starts from */
+    fputs("}\n", stdout);
     out_flush();
 
     unsigned char *payload = malloc(MAX_PAYLOAD);
@@ -540,10 +579,20 @@ int main(int argc, char **argv) {
         if (len > 0 && !read_exact(payload, len))
             die(EXIT_PROTOCOL, "stdin closed in the middle of a frame");
         switch (header[0]) {
-        case 'S':
-            if (len != 4) die(EXIT_PROTOCOL, "start frame needs a 4-byte id, got %u", len);
-            start_utterance(&d, le32(payload));
+        case 'S': {
+            int veclen = ps_get_feat(d.ps)->cmn_struct->veclen;
+            if (len != 4 && len != 4 + 4 * (uint32_t)veclen)
+                die(EXIT_PROTOCOL, "start frame needs a 4-byte id and optionally %d floats, got %u bytes", veclen, len);
+            mfcc_t mean[64];
+            for (int i = 0; len > 4 && i < veclen && i < 64; i++) {
+                uint32_t bits = le32(payload + 4 + 4 * i);
+                float value;
+                memcpy(&value, &bits, sizeof value);
+                mean[i] = value;
+            }
+            start_utterance(&d, le32(payload), len > 4 ? mean : NULL);
             break;
+        }
         case 'A':
             process_audio(&d, payload, len, samples);
             break;
@@ -562,7 +611,6 @@ int main(int argc, char **argv) {
     free(payload);
     free(samples);
     free(d.last_partial);
-    free(d.cmn_initial);
     free(d.choice_text);
     free(ps_argv);
     ps_free(d.ps);
