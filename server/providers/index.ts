@@ -5,16 +5,25 @@
 import type { Config } from '../config';
 import type { VoiceProviders } from '../voice/session';
 import { createBuiltinAgent, domainPhrases } from './agent/builtin';
-import { createPocketsphinxStt } from './stt/pocketsphinx';
+import { createPocketsphinxStt, type PocketsphinxSttOptions } from './stt/pocketsphinx';
+import { loadNoiseSuppression } from './stt/pocketsphinx/noise-suppression';
 import { createFliteTts } from './tts/flite';
 
 export interface Providers extends VoiceProviders {
   close(): Promise<void>;
 }
 
+/**
+ * The embedded recogniser as the server runs it (and the evaluation measures it): it knows what
+ * the built-in agent understands, and hears each utterance through noise suppression
+ * (docs/recognition.md).
+ */
+export async function embeddedSttOptions(): Promise<PocketsphinxSttOptions> {
+  return { domain: { phrases: domainPhrases() }, noiseSuppression: await loadNoiseSuppression() };
+}
+
 export async function createProviders(config: Config): Promise<Providers> {
-  // Recognition knows what the built-in agent understands (docs/recognition.md).
-  const stt = createPocketsphinxStt({ domain: { phrases: domainPhrases() } });
+  const stt = createPocketsphinxStt(await embeddedSttOptions());
   const tts = createFliteTts({ voice: config.providers.fliteVoice });
   const agent = createBuiltinAgent();
   return {

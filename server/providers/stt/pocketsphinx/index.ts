@@ -11,6 +11,7 @@ import path from 'node:path';
 import { domainModelFor, type DomainModelOptions } from '../domain-model';
 import type { Stt, SttStream, SttStreamOptions } from '../types';
 import { DecoderProcess, type FinalResult, type UtteranceListener } from './decoder-process';
+import type { NoiseSuppression, NoiseSuppressor } from './noise-suppression';
 
 export interface UtteranceStats extends FinalResult {
   /** From the end() call to the final transcript, as the caller experiences it. */
@@ -49,6 +50,11 @@ export interface PocketsphinxSttOptions {
   onUtteranceStats?(stats: UtteranceStats): void;
   /** Speakers whose cepstral mean is remembered (least recently heard forgotten first). Default 1000. */
   speakerMemory?: number;
+  /**
+   * Denoises each utterance before the decoder hears it (loadNoiseSuppression()). Without it the
+   * decoder gets the audio as it came.
+   */
+  noiseSuppression?: NoiseSuppression;
 }
 
 export interface PocketsphinxDomain {
@@ -159,7 +165,7 @@ export function createPocketsphinxStt(options: PocketsphinxSttOptions = {}): Poc
     name: 'pocketsphinx',
     start(streamOptions: SttStreamOptions): SttStream {
       if (pool.isClosed) throw new Error('pocketsphinx STT is closed');
-      return new PocketsphinxStream(pool, streamOptions, endTimeoutMs, options.onUtteranceStats, speakers);
+      return new PocketsphinxStream(pool, streamOptions, endTimeoutMs, options.onUtteranceStats, speakers, options.noiseSuppression?.create());
     },
     ready: () => initialLoad,
     stats: () => pool.stats(),
@@ -416,6 +422,7 @@ class PocketsphinxStream implements SttStream, DecoderClient {
     private readonly endTimeoutMs: number,
     private readonly onStats: ((stats: UtteranceStats) => void) | undefined,
     private readonly speakers: SpeakerMemory,
+    private readonly suppressor: NoiseSuppressor | undefined,
   ) {
     pool.acquire(this);
   }
@@ -424,12 +431,19 @@ class PocketsphinxStream implements SttStream, DecoderClient {
     // Late audio after end/abort is dropped: transports may deliver a frame after hang-up.
     // No backpressure: at 32 KB/s, a decoder lagging by seconds buffers only kilobytes.
     if (this.endRequested || this.state === 'done' || pcm.length === 0) return;
+    // The suppressor returns new arrays; without it, copy: callers may reuse their buffer.
+    this.forward(this.suppressor ? this.suppressor.process(pcm) : pcm, !this.suppressor);
+  }
+
+  private forward(pcm: Int16Array, copy: boolean): void {
+    if (pcm.length === 0) return;
     if (this.decoder) this.decoder.writeAudio(pcm);
-    else this.queued.push(pcm.slice()); // copy: callers may reuse their buffer
+    else this.queued.push(copy ? pcm.slice() : pcm);
   }
 
   end(): Promise<string> {
     if (this.endPromise) return this.endPromise;
+    if (this.suppressor && this.state !== 'done') this.forward(this.suppressor.flush(), false);
     this.endRequested = true;
     this.endCalledAt = performance.now();
     this.endPromise = new Promise<string>((resolve, reject) => {
@@ -526,6 +540,7 @@ class PocketsphinxStream implements SttStream, DecoderClient {
 
   private finish(): void {
     this.state = 'done';
+    this.suppressor?.close();
     if (this.endTimer) clearTimeout(this.endTimer);
     this.endTimer = null;
   }
