@@ -16,7 +16,7 @@ export type Evaluation = { ok: true; value: number } | { ok: false; reason: 'div
 
 /** How each operator may be said, as token sequences. "and" is "plus" except inside a number. */
 export const OPERATOR_WORDS: ReadonlyArray<readonly [readonly string[], Operator]> = [
-  [['multiplied', 'by'], 'times'], [['multiplied', 'with'], 'times'], [['multiply', 'by'], 'times'],
+  [['multiplied', 'by'], 'times'], [['multiplied', 'with'], 'times'], [['multiply', 'by'], 'times'], [['multiplied'], 'times'],
   [['times'], 'times'], [['time'], 'times'], [['x'], 'times'], [['*'], 'times'], [['\u00d7'], 'times'],
   [['divided', 'by'], 'divide'], [['divide', 'by'], 'divide'], [['divided'], 'divide'], [['over'], 'divide'],
   [['/'], 'divide'], [['\u00f7'], 'divide'],

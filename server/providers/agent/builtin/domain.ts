@@ -117,7 +117,9 @@ function spokenOperand(s: Sampler): string {
   return numberToWords(1000 * (1 + Math.floor(s.random() * 20)));
 }
 
-const SPOKEN_OPERATORS = OPERATOR_WORDS.map(([words]) => words.join(' ')).filter((w) => /^[a-z ]+$/.test(w) && w !== 'x' && w !== 'time');
+/** Operator words the agent accepts as near misses or typed forms, not as things people say. */
+const NOT_SPOKEN_OPERATORS = new Set(['x', 'time', 'multiplied']);
+const SPOKEN_OPERATORS = OPERATOR_WORDS.map(([words]) => words.join(' ')).filter((w) => /^[a-z ]+$/.test(w) && !NOT_SPOKEN_OPERATORS.has(w));
 const SPOKEN_SUFFIXES = QUESTION_SUFFIXES.map((w) => w.join(' ')).filter((w) => /^[a-z ]+$/.test(w));
 const SPOKEN_PREFIXES = QUESTION_PREFIXES.map((w) => w.join(' '));
 

@@ -28,12 +28,12 @@ const cases: Record<Exclude<IntentName, 'empty'>, string[]> = {
     '6 x 7', '6x7', 'what is to plus to', 'what is for times for', 'ate minus won', 'what is two time three',
     'what is seven multiplied by eight', 'add two and three', 'subtract four from nine', 'how much is 5 + 5',
     'calculate one thousand two hundred divided by four', 'what is ten divided by zero', 'two plus two equals',
-    'hmm what would twelve times seven be do you think', 'hey what is two times three', 'what is the sum of two and three',
+    'hmm what would twelve times seven be do you think', 'hey what is two times three', 'what is the sum of two and three', 'what is nine multiplied six',
   ],
   'set-name': [
     'my name is Peter', "my name's peter", 'call me anna', 'you can call me anna', "I'm Sam", 'im sam', 'i am sam',
     'no my name is anna', 'i am called jo', 'they call me big jim', 'my first name is maria', 'hi my name is peter',
-    'hello i am sam', 'the name is bond', 'please call me tom',
+    'hello i am sam', 'the name is bond', 'please call me tom', 'peter is my name', 'my name peter',
   ],
   'name-query': [
     'what is my name', "what's my name", 'whats my name', 'do you know my name', 'do you remember my name',

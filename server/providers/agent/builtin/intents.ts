@@ -112,6 +112,8 @@ const SET_NAME = patterns(
   '(this is|it is) <name> speaking',
 );
 const SET_NAME_STRICT = patterns('(no|yes)? i am <name>');
+/** Near misses (a recogniser dropped "is"; said the other way round): understood, not taught to the recogniser. */
+const SET_NAME_NEAR_MISS = patterns('(no|yes)? my name <name>', '<name> is my name');
 
 const NAME_QUERY = patterns(
   'what is my name (again)?',
@@ -355,7 +357,7 @@ export const INTENTS: readonly Intent[] = [
     name: 'set-name',
     match(u) {
       const loose = matchAny(SET_NAME, u.text);
-      const strict = loose ? null : matchAny(SET_NAME_STRICT, u.text);
+      const strict = loose ? null : (matchAny(SET_NAME_STRICT, u.text) ?? matchAny(SET_NAME_NEAR_MISS, u.text));
       const captured = loose ?? strict;
       const name = captured && extractName(captured.name, !loose);
       return name ? { name } : null;

@@ -166,28 +166,32 @@ export interface SampleOptions {
 }
 
 /**
- * One phrase `source` accepts, chosen at random: each alternative equally likely, `x?` present
- * half the time, `x*` 0-2 times, `x+` 1-2 times. The phrase may still be rejected by the intent
- * that owns the pattern (e.g. a capture that is not a name), so callers check it.
+ * One phrase `source` accepts, chosen at random, leaning towards the plain form people say most:
+ * the first alternative of a group (patterns list the usual wording first) twice as likely as each
+ * other one, `x?` present 30% of the time, `x*` mostly absent, `x+` mostly once. The phrase may
+ * still be rejected by the intent that owns the pattern (e.g. a capture that is not a name), so
+ * callers check it.
  */
 export function samplePattern(source: string, options: SampleOptions): string {
   const tree = parseTree(source);
   const words: string[] = [];
   const pick = <T>(list: readonly T[]): T => list[Math.floor(options.random() * list.length)];
+  /** The first alternative counts twice. */
+  const pickAlternative = <T>(list: readonly T[]): T => list[Math.max(0, Math.floor(options.random() * (list.length + 1)) - 1)];
   const emitSequence = (seq: readonly Node[]) => seq.forEach(emit);
   const emitOnce = (node: Node) => {
     if (node.kind === 'word') words.push(node.value);
     else if (node.kind === 'capture') words.push(options.fill(node.name));
-    else emitSequence(pick(node.alternatives));
+    else emitSequence(pickAlternative(node.alternatives));
   };
   function emit(node: Node): void {
     const times =
-      node.quantifier === '?' ? (options.random() < 0.5 ? 1 : 0)
-      : node.quantifier === '*' ? pick([0, 0, 1, 2])
+      node.quantifier === '?' ? (options.random() < 0.3 ? 1 : 0)
+      : node.quantifier === '*' ? pick([0, 0, 0, 1, 2])
       : node.quantifier === '+' ? pick([1, 1, 1, 2])
       : 1;
     for (let k = 0; k < times; k++) emitOnce(node);
   }
-  emitSequence(pick(tree));
+  emitSequence(pickAlternative(tree));
   return words.join(' ').replace(/\s+/g, ' ').trim();
 }
