@@ -31,12 +31,17 @@ export interface CaseResult extends EvalCase {
 export const caseSeed = (c: EvalCase) => hashString(`${c.item.id}|${c.voice.id}|${c.noise}`);
 
 export async function clipFor(renderer: SpeechRenderer, c: EvalCase): Promise<Int16Array> {
-  return prepareClip(await renderer.render(c.voice, c.item.text), c.noise, caseSeed(c));
+  return prepareClip(await renderer.render(c.voice, c.item.text), c.noise, caseSeed(c), c.voice.engine === 'recording');
 }
+
+/** Each voice in each noise condition is one person in one room, talking in one session. */
+export const speakerOf = (c: EvalCase) => `${c.voice.id}|${c.noise}`;
 
 export interface DecodeOptions {
   /** Streams at once (decoders in use). Default 2. */
   concurrency?: number;
+  /** Tell the STT who speaks (speakerOf) so it adapts per speaker. Default true. */
+  speakers?: boolean;
   onResult?(result: CaseResult, done: number, total: number): void;
 }
 
@@ -56,7 +61,8 @@ export async function decodeCases(
       const c = cases[index];
       const pcm = await clipFor(renderer, c);
       let partials = 0;
-      const stream = stt.start({ onPartial: () => partials++ });
+      const speaker = options.speakers === false ? undefined : speakerOf(c);
+      const stream = stt.start({ onPartial: () => partials++, speaker });
       for (const chunk of chunkPcm(pcm, 20)) stream.write(chunk);
       let hypothesis = '';
       let failure: string | undefined;
@@ -82,27 +88,35 @@ export async function decodeCases(
   return results;
 }
 
-export interface LatencyResult {
-  /** end() called → final transcript, per utterance (ms). */
-  endToFinalMs: number[];
-  /** Partials received while the audio was still being fed, per utterance. */
-  partialsWhileSpeaking: number[];
-  /** First partial, from the first audio chunk (ms). */
-  firstPartialMs: number[];
+export interface LatencySample {
+  /** end() called → final transcript (ms). */
+  endToFinalMs: number;
+  /** Partials received while the audio was still being fed. */
+  partialsWhileSpeaking: number;
+  /** First partial, from the first audio chunk (ms); NaN when none came. */
+  firstPartialMs: number;
+  /** Audio fed (ms). */
+  audioMs: number;
+  /** A label for grouping (e.g. the noise condition). */
+  label?: string;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Feeds each clip in real time (20 ms per chunk, on the wall clock), one stream at a time. */
-export async function measureLatency(stt: Stt, clips: readonly Int16Array[]): Promise<LatencyResult> {
-  const result: LatencyResult = { endToFinalMs: [], partialsWhileSpeaking: [], firstPartialMs: [] };
-  for (const pcm of clips) {
+export async function measureLatency(
+  stt: Stt,
+  clips: readonly { pcm: Int16Array; speaker?: string; label?: string }[],
+): Promise<LatencySample[]> {
+  const samples: LatencySample[] = [];
+  for (const { pcm, speaker, label } of clips) {
     let partials = 0;
     let firstPartialAt = NaN;
     const stream = stt.start({
       onPartial: () => {
         if (partials++ === 0) firstPartialAt = performance.now();
       },
+      speaker,
     });
     const started = performance.now();
     let sentMs = 0;
@@ -115,11 +129,15 @@ export async function measureLatency(stt: Stt, clips: readonly Int16Array[]): Pr
     const whileSpeaking = partials;
     const endAt = performance.now();
     await stream.end();
-    result.endToFinalMs.push(performance.now() - endAt);
-    result.partialsWhileSpeaking.push(whileSpeaking);
-    if (!Number.isNaN(firstPartialAt)) result.firstPartialMs.push(firstPartialAt - started);
+    samples.push({
+      endToFinalMs: performance.now() - endAt,
+      partialsWhileSpeaking: whileSpeaking,
+      firstPartialMs: firstPartialAt - started,
+      audioMs: sentMs,
+      label,
+    });
   }
-  return result;
+  return samples;
 }
 
 export function median(values: readonly number[]): number {

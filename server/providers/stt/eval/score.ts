@@ -5,7 +5,7 @@
 import { classifyIntent, type Classification } from '../../agent/builtin';
 import { normalizeWords, wordErrorRate } from '../wer';
 
-/** Spelled-out forms, so "what's" and "what is" count as the same words (as NIST scoring does). */
+/** Spelled-out forms and one spelling, so "what's" and "what is" count as the same words (as NIST scoring does). */
 const EXPANSIONS: Readonly<Record<string, string>> = {
   "what's": 'what is', "i'm": 'i am', "it's": 'it is', "that's": 'that is', "name's": 'name is',
   "let's": 'let us', "don't": 'do not', "didn't": 'did not', "can't": 'can not', cannot: 'can not',
@@ -13,6 +13,10 @@ const EXPANSIONS: Readonly<Record<string, string>> = {
   "where's": 'where is', "there's": 'there is', "we're": 'we are', "isn't": 'is not', "won't": 'will not',
   "doesn't": 'does not', "i'll": 'i will', "you'll": 'you will', "it'll": 'it will', "he's": 'he is', "she's": 'she is',
   ok: 'okay', "alright": 'all right',
+  // One spelling per word (the recogniser's dictionary has both, its language model prefers American).
+  mr: 'mister', mrs: 'missus', dr: 'doctor',
+  colour: 'color', colours: 'colors', favourite: 'favorite', harbour: 'harbor', neighbour: 'neighbor',
+  neighbours: 'neighbors', metre: 'meter', metres: 'meters', centre: 'center', theatre: 'theater',
 };
 
 /** Hesitations: not words of the request, dropped from reference and hypothesis alike. */

@@ -15,12 +15,17 @@ import path from 'node:path';
 import { createFliteTts, type FliteTts, type FliteVoice } from '../../tts/flite';
 import { seededRandom } from '../../../../lib/seeded-random';
 import { addNoise, rms } from '../../../testing/speech';
+import { loadRecording } from './recordings';
 
 export const SAMPLE_RATE = 16000;
 
 export type EvalVoice =
   | { id: string; engine: 'flite'; voice: FliteVoice; durationStretch?: number }
-  | { id: string; engine: 'espeak'; voice: string; wordsPerMinute?: number };
+  | { id: string; engine: 'espeak'; voice: string; wordsPerMinute?: number }
+  | { id: string; engine: 'recording' };
+
+/** People, recorded (recordings.ts): says only the recordings' own texts. */
+export const RECORDED_VOICE: EvalVoice = { id: 'recorded', engine: 'recording' };
 
 /** The four Flite voices as they are: the figures the issue's targets are about. */
 export const FLITE_VOICES: readonly EvalVoice[] = [
@@ -88,6 +93,7 @@ export class SpeechRenderer {
   }
 
   async render(voice: EvalVoice, text: string): Promise<Int16Array> {
+    if (voice.engine === 'recording') return loadRecording(text);
     const key = createHash('sha256').update(JSON.stringify([voice, text])).digest('hex').slice(0, 24);
     const file = this.cacheDir ? path.join(this.cacheDir, `${key}.pcm`) : null;
     if (file) {
@@ -166,15 +172,16 @@ function concat(chunks: readonly Int16Array[]): Int16Array {
 /**
  * The utterance as a client sends it: lead-in and trailing silence, the noise floor, and for
  * the snr levels noise whose RMS is that many dB below the RMS of the rendered speech (as
- * rendered, like server/testing/speech.ts), over the whole clip.
+ * rendered, like server/testing/speech.ts), over the whole clip. Recordings keep their own
+ * silence and room (`recorded`: no lead-in, trail or floor added), noise is added the same way.
  */
-export function prepareClip(clean: Int16Array, noise: NoiseLevel, seed: number): Int16Array {
-  const lead = Math.round((SAMPLE_RATE * LEAD_MS) / 1000);
-  const trail = Math.round((SAMPLE_RATE * TRAIL_MS) / 1000);
+export function prepareClip(clean: Int16Array, noise: NoiseLevel, seed: number, recorded = false): Int16Array {
+  const lead = recorded ? 0 : Math.round((SAMPLE_RATE * LEAD_MS) / 1000);
+  const trail = recorded ? 0 : Math.round((SAMPLE_RATE * TRAIL_MS) / 1000);
   const mix = new Float64Array(lead + clean.length + trail);
   for (let i = 0; i < clean.length; i++) mix[lead + i] = clean[i];
   const random = seededRandom(seed);
-  addNoise(mix, 32768 * 10 ** (FLOOR_DBFS / 20), 'white', random);
+  if (!recorded) addNoise(mix, 32768 * 10 ** (FLOOR_DBFS / 20), 'white', random);
   const extra = NOISE[noise];
   if (extra) addNoise(mix, rms(clean) / 10 ** (extra.snrDb / 20), extra.color, random);
   const out = new Int16Array(mix.length);
