@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeAudioChunk, encodeAudioChunk, floatToPcm16, pcm16ToFloat, rmsDbfs } from './pcm';
+import { concatPcm, decodeAudioChunk, encodeAudioChunk, floatToPcm16, pcm16ToFloat, rmsDbfs } from './pcm';
 
 describe('PCM16 chunks', () => {
   it('round-trips samples through base64, little-endian and signed', () => {
@@ -22,5 +22,12 @@ describe('PCM16 chunks', () => {
     expect(pcm16ToFloat(Int16Array.from([-32768]))[0]).toBe(-1);
     expect(rmsDbfs(new Int16Array(10))).toBe(-Infinity);
     expect(rmsDbfs(Int16Array.from({ length: 100 }, () => 16384))).toBeCloseTo(-6.02, 1);
+  });
+});
+
+describe('concatPcm', () => {
+  it('joins pieces in order', () => {
+    expect(concatPcm([Int16Array.of(1, 2), new Int16Array(0), Int16Array.of(3)])).toEqual(Int16Array.of(1, 2, 3));
+    expect(concatPcm([])).toEqual(new Int16Array(0));
   });
 });

@@ -73,3 +73,15 @@ export function rmsDbfs(samples: Int16Array): number {
   for (let i = 0; i < samples.length; i++) sum += samples[i] * samples[i];
   return 20 * Math.log10(Math.sqrt(sum / samples.length) / 32768);
 }
+
+/** The pieces one after another, as one array (the piece itself when there is only one). */
+export function concatPcm(pieces: readonly Int16Array[]): Int16Array {
+  if (pieces.length === 1) return pieces[0];
+  const out = new Int16Array(pieces.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of pieces) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}

@@ -7,6 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { createFliteTts, type FliteTts, type FliteVoice } from '../providers/tts/flite';
 import { encodeWav } from '../providers/tts/flite/wav';
 import { seededRandom } from '../../lib/seeded-random';
+import { concatPcm } from '../../lib/audio/pcm';
 
 export const SPEECH_SAMPLE_RATE = 16000;
 
@@ -106,13 +107,7 @@ async function synthesizeClean(text: string, voice: FliteVoice): Promise<Int16Ar
   for await (const chunk of engineFor(voice).synthesize({ text, signal: new AbortController().signal })) {
     chunks.push(chunk);
   }
-  const pcm = new Int16Array(chunks.reduce((n, c) => n + c.length, 0));
-  let offset = 0;
-  for (const chunk of chunks) {
-    pcm.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return pcm;
+  return concatPcm(chunks);
 }
 
 function msToSamples(ms: number): number {

@@ -16,6 +16,7 @@ import { createFliteTts, type FliteTts, type FliteVoice } from '../../tts/flite'
 import { seededRandom } from '../../../../lib/seeded-random';
 import { addNoise, rms } from '../../../testing/speech';
 import { loadRecording } from './recordings';
+import { concatPcm } from '../../../../lib/audio/pcm';
 
 export const SAMPLE_RATE = 16000;
 
@@ -128,7 +129,7 @@ export class SpeechRenderer {
     }
     const chunks: Int16Array[] = [];
     for await (const chunk of engine.synthesize({ text, signal: new AbortController().signal })) chunks.push(chunk);
-    return concat(chunks);
+    return concatPcm(chunks);
   }
 }
 
@@ -157,16 +158,6 @@ function renderEspeak(voice: Extract<EvalVoice, { engine: 'espeak' }>, text: str
       resolve(new Int16Array(bytes.buffer, bytes.byteOffset, Math.floor(bytes.byteLength / 2)).slice());
     });
   });
-}
-
-function concat(chunks: readonly Int16Array[]): Int16Array {
-  const out = new Int16Array(chunks.reduce((n, c) => n + c.length, 0));
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.length;
-  }
-  return out;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { concatPcm } from '../../../../lib/audio/pcm';
 import { seededRandom } from '../../../../lib/seeded-random';
 import { addNoise, closeSpeechEngines, rms, synthesizeSpeech } from '../../../testing/speech';
 import { loadNoiseSuppression, type NoiseSuppression } from './noise-suppression';
@@ -14,13 +15,7 @@ function run(suppression: NoiseSuppression, pcm: Int16Array, chunkSizes: readonl
   }
   parts.push(suppressor.flush());
   suppressor.close();
-  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
+  return concatPcm(parts);
 }
 
 const dbOf = (x: ArrayLike<number>) => 20 * Math.log10(rms(x) / 32768);

@@ -14,6 +14,7 @@
  */
 import createRnnoiseModule, { type RnnoiseModule } from '@echogarden/rnnoise-wasm';
 import createSpeexResamplerModule, { type SpeexResamplerModule } from '@echogarden/speex-resampler-wasm/simd';
+import { concatPcm } from '../../../../lib/audio/pcm';
 
 const RATE = 16000;
 const RNNOISE_RATE = 48000;
@@ -106,7 +107,7 @@ export class NoiseSuppressor {
       parts.push(out.subarray(0, wanted));
       this.emitted += wanted;
     }
-    return concat(parts);
+    return concatPcm(parts);
   }
 
   close(): void {
@@ -187,7 +188,7 @@ class Resampler {
       if (used === 0) throw new Error(`Speex resampler ${this.inRate} → ${this.outRate} Hz took no input`);
       offset += used;
     }
-    return parts.length === 1 ? parts[0] : concat(parts);
+    return concatPcm(parts);
   }
 
   close(): void {
@@ -200,15 +201,4 @@ class Resampler {
 
 function clamp16(x: number): number {
   return x >= 32767 ? 32767 : x <= -32768 ? -32768 : Math.round(x);
-}
-
-function concat(parts: readonly Int16Array[]): Int16Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
 }
