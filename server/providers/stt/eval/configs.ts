@@ -5,7 +5,7 @@
  * suppression), with overrides for tuning experiments.
  */
 import { embeddedSttOptions } from '../..';
-import { createPocketsphinxStt, type PocketsphinxStt, type UtteranceStats } from '../pocketsphinx';
+import { createPocketsphinxStt, type PocketsphinxStt, type PocketsphinxSttOptions, type UtteranceStats } from '../pocketsphinx';
 import { loadNoiseSuppression } from '../pocketsphinx/noise-suppression';
 
 export type ConfigName = 'baseline' | 'server';
@@ -32,12 +32,8 @@ export function describeConfig(name: ConfigName): string {
 
 export async function createEvalStt(name: ConfigName, options: ConfigOptions = {}): Promise<PocketsphinxStt> {
   const decoders = options.decoders ?? 2;
-  const server = name === 'server' ? await embeddedSttOptions() : {};
-  if (name === 'server' && server.domain && options.domainWeight !== undefined) server.domain = { ...server.domain, weight: options.domainWeight };
-  if (name === 'server' && options.noiseSuppression === false) delete server.noiseSuppression;
-  if (name === 'server' && typeof options.noiseSuppression === 'number') server.noiseSuppression = await loadNoiseSuppression({ residual: options.noiseSuppression });
   return createPocketsphinxStt({
-    ...server,
+    ...(name === 'server' ? await serverOptions(options) : {}),
     binaryPath: options.binaryPath,
     poolSize: decoders,
     maxDecoders: decoders,
@@ -47,4 +43,13 @@ export async function createEvalStt(name: ConfigName, options: ConfigOptions = {
     // may keep a CPU-starved decoder busy for seconds; only a truly hung one should count.
     endTimeoutMs: 30_000,
   });
+}
+
+/** embeddedSttOptions() with the experiment's overrides. */
+async function serverOptions(options: ConfigOptions): Promise<PocketsphinxSttOptions> {
+  const server = await embeddedSttOptions();
+  if (server.domain && options.domainWeight !== undefined) server.domain = { ...server.domain, weight: options.domainWeight };
+  if (options.noiseSuppression === false) delete server.noiseSuppression;
+  if (typeof options.noiseSuppression === 'number') server.noiseSuppression = await loadNoiseSuppression({ residual: options.noiseSuppression });
+  return server;
 }

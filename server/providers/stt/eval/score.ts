@@ -14,7 +14,7 @@ const EXPANSIONS: Readonly<Record<string, string>> = {
   "doesn't": 'does not', "i'll": 'i will', "you'll": 'you will', "it'll": 'it will', "he's": 'he is', "she's": 'she is',
   ok: 'okay', "alright": 'all right',
   // One spelling per word (the recogniser's dictionary has both, its language model prefers American).
-  mr: 'mister', mrs: 'missus', dr: 'doctor',
+  mr: 'mister',
   colour: 'color', colours: 'colors', favourite: 'favorite', harbour: 'harbor', neighbour: 'neighbor',
   neighbours: 'neighbors', metre: 'meter', metres: 'meters', centre: 'center', theatre: 'theater',
 };

@@ -13,8 +13,6 @@ export interface FinalResult {
   audioMs: number;
   /** Decoder process CPU time for the whole utterance (start to final). */
   cpuMs: number;
-  /** With a domain model and --domain-choice: which reading of the lattice was chosen. */
-  reading?: 'domain' | 'general';
   /** The cepstral mean after this utterance: where the same speaker's next one starts. */
   cmn?: number[];
 }
@@ -40,7 +38,6 @@ interface FinalWire {
   ms: number;
   audioMs: number;
   cpuMs: number;
-  reading?: 'domain' | 'general';
   cmn?: number[];
 }
 
@@ -228,7 +225,6 @@ export class DecoderProcess {
         decodeMs: message.ms,
         audioMs: message.audioMs,
         cpuMs: message.cpuMs,
-        ...(message.reading ? { reading: message.reading } : {}),
         ...(message.cmn ? { cmn: message.cmn } : {}),
       });
     }
@@ -280,7 +276,6 @@ function parseDecoderMessage(line: string): DecoderMessage | null {
             ms: v.ms,
             audioMs: v.audioMs,
             cpuMs: v.cpuMs,
-            ...(v.reading === 'domain' || v.reading === 'general' ? { reading: v.reading } : {}),
             ...cmn,
           }
         : null;

@@ -37,7 +37,7 @@
  *       caller can tell a slow (CPU-starved, catching up) decoder from a hung one
  *   {"type":"final","utt":ID,"text":"...","ms":N,"audioMs":N,"cpuMs":N[,"reading":...],"cmn":[...]}
  *   ms = wall time from reading 'E' to writing the line (ps_end_utt + ps_get_hyp + choice);
- *   reading = which reading --domain-choice picked ("domain" or "general");
+ *   reading = which reading --domain-choice picked ("domain" or "general"), for debugging;
  *   cmn = the cepstral mean after this utterance: pocketsphinx adapts it from utterance to
  *   utterance; the caller keeps it per speaker and passes it back with that speaker's next 'S',
  *   so one person's room and microphone never shift another person's features;
