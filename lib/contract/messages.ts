@@ -128,6 +128,7 @@ export const ERROR_CODES = [
   'odd_byte_count', // PCM16 needs an even number of bytes
   'chunk_too_large', // more than 200 ms (6400 bytes) in one chunk
   'sequence_gap', // chunks went missing; the audio that arrived is still used
+  'utterance_timeout', // an open utterance received no audio for a while and was ended
   'transport_conflict', // user audio on the socket while WebRTC carries it
   'rtc_failed', // the peer connection failed or closed
   'stt_failed', // speech recognition failed for this utterance

@@ -42,4 +42,31 @@ describe('parseClientFrame', () => {
     expect(result).toMatchObject({ ok: false, code: 'invalid_message', utteranceId: 'u7' });
     if (!result.ok) expect(result.message).toMatch(/missing field "sequence"/);
   });
+
+  const prototypeNames = Object.getOwnPropertyNames(Object.prototype); // constructor, __proto__, toString …
+  it.each(prototypeNames)('answers a type named after Object.prototype.%s with unknown_type', (name) => {
+    const result = parseClientFrame(JSON.stringify({ type: name, utteranceId: 'u1', timestamp: 1 }));
+    expect(result).toMatchObject({ ok: false, code: 'unknown_type' });
+  });
+
+  it('answers every random type string with unknown_type or a parsed message, never a throw (fuzz)', () => {
+    // A seeded generator: a failure is reproducible from the printed seed.
+    let seed = 0x5eed;
+    const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const alphabet = 'abcdefghijklmnopqrstuvwxyz_.$-ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 \u00e9\u{1F600}\u0000';
+    const pieces = [...prototypeNames, 'user.audio.start', 'user.audio', '.', 'agent', 'rtc.offer', '__', 'prototype'];
+    const known = new Set(['user.audio.start', 'user.audio.chunk', 'user.audio.end', 'agent.interrupt', 'rtc.offer']);
+    for (let i = 0; i < 5000; i++) {
+      let type = '';
+      const parts = 1 + Math.floor(random() * 3);
+      for (let p = 0; p < parts; p++) {
+        type += random() < 0.5
+          ? pieces[Math.floor(random() * pieces.length)]
+          : Array.from({ length: Math.floor(random() * 8) }, () => [...alphabet][Math.floor(random() * [...alphabet].length)]).join('');
+      }
+      const result = parseClientFrame(JSON.stringify({ type, utteranceId: 'u1', timestamp: 1, sequence: 0, audio: '' }));
+      if (known.has(type)) continue;
+      expect(result, `type ${JSON.stringify(type)}`).toMatchObject({ ok: false, code: 'unknown_type' });
+    }
+  });
 });

@@ -23,12 +23,15 @@ export function parseClientFrame(text: string): ParseResult {
   if (typeof record.type !== 'string') {
     return { ok: false, code: 'invalid_message', message: 'The message needs a string "type", e.g. "user.audio.chunk".' };
   }
-  const schema = (clientMessageSchemas as Record<string, z.ZodType<ClientMessage> | undefined>)[record.type];
+  // Own keys only: a type such as "constructor" or "__proto__" must not find Object.prototype's.
+  const schema = Object.hasOwn(clientMessageSchemas, record.type)
+    ? (clientMessageSchemas as Record<string, z.ZodType<ClientMessage>>)[record.type]
+    : undefined;
   if (!schema) {
     return {
       ok: false,
       code: 'unknown_type',
-      message: `Unknown message type "${record.type.slice(0, 64)}"; this server speaks protocol 1: ${Object.keys(clientMessageSchemas).join(', ')}.`,
+      message: `Unknown message type ${JSON.stringify(record.type.slice(0, 64))}; this server speaks protocol 1: ${Object.keys(clientMessageSchemas).join(', ')}.`,
     };
   }
   const parsed = schema.safeParse(record);

@@ -147,6 +147,12 @@ export const turns = pgTable(
     ttsLatencyMs: integer('tts_latency_ms'),
     /** user speech end → first agent audio */
     voiceToVoiceMs: integer('voice_to_voice_ms'),
+    /** Agent turns: the user turns (ids) this reply answers, in speaking order. */
+    replyTo: uuid('reply_to').array(),
+    /** Which engines produced the turn: the recogniser for user turns, agent and voice for agent turns. */
+    sttProvider: text('stt_provider'),
+    agentProvider: text('agent_provider'),
+    ttsProvider: text('tts_provider'),
     createdAt: createdAt(),
   },
   (t) => [

@@ -1,16 +1,21 @@
 /**
- * One /ws connection: frames in and out, nothing else. Enforces the transport rules of the
- * contract (text frames, 64 KiB, rate), parses each frame and hands typed messages to the
- * session; the session decides what they mean.
+ * One /ws connection: frames in and out. Enforces the transport rules of the contract
+ * (text frames, UTF-8, 64 KiB, frame and audio rates), parses each frame, turns user audio
+ * into the session's typed input (ContractAudio) and hands everything to the session.
+ * A fault in one frame's handling is answered and logged; it never silences the connection.
  */
 import type { RawData, WebSocket } from 'ws';
 import { parseClientFrame } from '../../lib/contract/parse';
 import type { ClientMessage, ServerMessage } from '../../lib/contract/messages';
+import type { SessionInput } from '../voice/events';
+import { ContractAudio, type ContractAudioLimits } from './contract-audio';
 import { RateLimiter } from './rate-limit';
 
-/** What a transport drives: the voice session of one conversation. */
-export interface ContractSession {
-  handle(message: ClientMessage): void;
+/** What a connection drives: the voice session of one conversation. */
+export interface ConnectionSession {
+  handle(input: SessionInput): void;
+  /** A message the socket transport does not turn into session input (e.g. rtc.offer). */
+  handleOther?(message: Exclude<ClientMessage, { type: `user.audio.${string}` | 'agent.interrupt' }>): void;
   /** The connection is gone: persist what was said so far and release engines. */
   close(): Promise<void>;
 }
@@ -26,7 +31,13 @@ const FRAMES_PER_SECOND = 250;
 export const CLOSE_TOO_BIG = 1009;
 export const CLOSE_POLICY = 1008;
 
-export function serveConnection(ws: WebSocket, createSession: (out: Outbound) => ContractSession): ContractSession {
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export function serveConnection(
+  ws: WebSocket,
+  createSession: (out: Outbound) => ConnectionSession,
+  audioLimits?: Partial<ContractAudioLimits>,
+): ConnectionSession {
   const out: Outbound = {
     send(message) {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
@@ -36,28 +47,59 @@ export function serveConnection(ws: WebSocket, createSession: (out: Outbound) =>
   const limiter = new RateLimiter(FRAME_BURST, FRAMES_PER_SECOND);
   let closing = false;
 
-  ws.on('message', (data: RawData, isBinary: boolean) => {
+  const closeForPolicy = (message: string, reason: string) => {
     if (closing) return;
+    closing = true;
+    audio.close();
+    out.send({ type: 'error', code: 'rate_limited', message, fatal: true });
+    // Persist first, then close: rule 4's "every closing is preceded by persisting".
+    void session.close().finally(() => ws.close(CLOSE_POLICY, reason));
+  };
+  const audio = new ContractAudio(
+    {
+      input: (input) => session.handle(input),
+      problem: (problem) => out.send({ type: 'error', ...problem, fatal: false }),
+      flood: (message) => closeForPolicy(message, 'audio rate limit exceeded'),
+    },
+    audioLimits,
+  );
+
+  const handleFrame = (data: RawData, isBinary: boolean) => {
     if (!limiter.take()) {
-      closing = true;
-      out.send({ type: 'error', code: 'rate_limited', message: `More than ${FRAMES_PER_SECOND} frames a second: closing.`, fatal: true });
-      // Persist first, then close: rule 4's "every closing is preceded by persisting".
-      void session.close().finally(() => ws.close(CLOSE_POLICY, 'rate limit exceeded'));
-      return;
+      return closeForPolicy(`More than ${FRAMES_PER_SECOND} frames a second: closing.`, 'rate limit exceeded');
     }
     if (isBinary) {
-      out.send({ type: 'error', code: 'unsupported_frame', message: 'Binary frames are not part of protocol 1: send JSON text frames with base64 audio.', fatal: false });
-      return;
+      return out.send({ type: 'error', code: 'unsupported_frame', message: 'Binary frames are not part of protocol 1: send JSON text frames with base64 audio.', fatal: false });
     }
-    const parsed = parseClientFrame(rawToString(data));
-    if (!parsed.ok) {
-      out.send({ type: 'error', code: parsed.code, message: parsed.message, utteranceId: parsed.utteranceId, fatal: false });
-      return;
-    }
+    let text: string;
     try {
-      session.handle(parsed.message);
+      text = utf8.decode(rawToBuffer(data));
+    } catch {
+      return out.send({ type: 'error', code: 'invalid_json', message: 'The frame is not valid UTF-8: send JSON text encoded as UTF-8.', fatal: false });
+    }
+    const parsed = parseClientFrame(text);
+    if (!parsed.ok) {
+      return out.send({ type: 'error', code: parsed.code, message: parsed.message, utteranceId: parsed.utteranceId, fatal: false });
+    }
+    const message = parsed.message;
+    switch (message.type) {
+      case 'user.audio.start':
+      case 'user.audio.chunk':
+      case 'user.audio.end':
+        return audio.handle(message);
+      case 'agent.interrupt':
+        return session.handle({ type: 'interrupt', utteranceId: message.utteranceId, playedMs: message.playedMs });
+      default:
+        return session.handleOther?.(message);
+    }
+  };
+
+  ws.on('message', (data: RawData, isBinary: boolean) => {
+    if (closing) return;
+    try {
+      handleFrame(data, isBinary);
     } catch (error) {
-      console.error('[ws] session failed to handle a message:', error);
+      console.error('[ws] failed to handle a frame:', error);
       out.send({ type: 'error', code: 'internal_error', message: 'The server failed to handle that message; the session goes on.', fatal: false });
     }
   });
@@ -65,6 +107,7 @@ export function serveConnection(ws: WebSocket, createSession: (out: Outbound) =>
   // ws closes with 1009 by itself on frames over maxPayload; either way the session persists.
   ws.on('close', () => {
     closing = true;
+    audio.close();
     void session.close();
   });
   ws.on('error', (error) => {
@@ -73,8 +116,8 @@ export function serveConnection(ws: WebSocket, createSession: (out: Outbound) =>
   return session;
 }
 
-function rawToString(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
-  return data.toString('utf8');
+function rawToBuffer(data: RawData): Buffer {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  if (data instanceof ArrayBuffer) return Buffer.from(data);
+  return data;
 }

@@ -12,7 +12,7 @@ import { identify } from '../auth/identify';
 import type { Runtime } from '../runtime';
 import { createConversation, findOwnConversation, listTurns } from '../store/conversations';
 import type { AgentMessage } from '../providers/agent/types';
-import { serveConnection, type ContractSession, type Outbound } from './connection';
+import { serveConnection, type ConnectionSession, type Outbound } from './connection';
 
 export interface SessionContext {
   userId: string;
@@ -22,13 +22,18 @@ export interface SessionContext {
   out: Outbound;
 }
 
-export type SessionFactory = (context: SessionContext) => ContractSession;
+export type SessionFactory = (context: SessionContext) => ConnectionSession;
 
 const conversationIdSchema = z.uuid();
 
 export class SocketServer {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
-  private readonly sessions = new Set<ContractSession>();
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_FRAME_BYTES,
+    // Invalid UTF-8 is bad client input like any other: answered with an error, not a 1007 close.
+    skipUTF8Validation: true,
+  });
+  private readonly sessions = new Set<ConnectionSession>();
 
   constructor(
     private readonly runtime: Runtime,
@@ -78,7 +83,10 @@ export class SocketServer {
     return origin !== null && origin === new URL(this.runtime.config.publicUrl).origin;
   }
 
-  /** Graceful stop: every session persists what was said, then the sockets close. */
+  /**
+   * Graceful stop: every session ends its reply (telling its client where it was cut) and
+   * persists what was said, then the sockets close with 1001.
+   */
   async close(): Promise<void> {
     await Promise.allSettled([...this.sessions].map((s) => s.close()));
     for (const ws of this.wss.clients) ws.close(1001, 'server shutting down');

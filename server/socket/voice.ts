@@ -1,24 +1,38 @@
-/** A VoiceSession whose agent speech goes out as contract `agent.audio.chunk` frames. */
+/**
+ * The socket transport's voice session: contract frames in (through serveConnection), the
+ * session's events out as contract messages, agent speech out as `agent.audio.chunk` frames.
+ */
 import { encodeAudioChunk } from '../../lib/audio/pcm';
 import type { Database } from '../store/database';
 import { appendTurn, truncateAgentTurn } from '../store/conversations';
-import { PacedAudioOut } from '../voice/audio-out';
+import { PacedAudioOutput } from '../voice/audio-out';
 import { VoiceSession, type VoiceProviders } from '../voice/session';
+import type { ConnectionSession } from './connection';
 import type { SessionContext } from './upgrade';
 
-export function createSocketVoiceSession(context: SessionContext, deps: { db: Database; providers: VoiceProviders }): VoiceSession {
+export function createSocketVoiceSession(context: SessionContext, deps: { db: Database; providers: VoiceProviders }): ConnectionSession {
   const { out, conversationId } = context;
-  return new VoiceSession({
+  const session = new VoiceSession({
     providers: deps.providers,
-    out,
+    events: out,
+    owner: context.userId,
     history: context.history,
-    audioOut: new PacedAudioOut({
+    output: new PacedAudioOutput({
       sendFrame: (utteranceId, sequence, frame) =>
         out.send({ type: 'agent.audio.chunk', utteranceId, sequence, timestamp: Date.now(), audio: encodeAudioChunk(frame) }),
     }),
     store: {
       append: async (turn) => void (await appendTurn(deps.db, { ...turn, conversationId })),
-      truncate: (utteranceId, heardText) => truncateAgentTurn(deps.db, conversationId, utteranceId, heardText),
+      truncate: (turnId, heardText) => truncateAgentTurn(deps.db, conversationId, turnId, heardText),
     },
   });
+  return {
+    handle: (input) => session.handle(input),
+    handleOther: (message) => {
+      if (message.type === 'rtc.offer') {
+        out.send({ type: 'error', code: 'rtc_failed', message: 'WebRTC is not available on this server; use the WebSocket audio path.', fatal: false });
+      }
+    },
+    close: () => session.close(),
+  };
 }

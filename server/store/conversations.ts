@@ -42,7 +42,7 @@ export async function listTurns(db: Database, conversationId: string) {
  * Appends a turn at the next position and touches the conversation, in one transaction, so a
  * crash never leaves half a turn. The first user turn names the conversation.
  */
-export async function appendTurn(db: Database, turn: Omit<NewTurn, 'position' | 'id' | 'createdAt'>) {
+export async function appendTurn(db: Database, turn: Omit<NewTurn, 'position' | 'createdAt'>) {
   return db.transaction(async (tx) => {
     // Lock the conversation so that concurrent appends take positions one after another.
     await tx.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, turn.conversationId)).for('update');
@@ -73,10 +73,15 @@ function titleFrom(text: string): string {
   return words.length > 8 ? `${title}…` : title;
 }
 
-/** Cuts a stored agent turn to what was heard, when the listener stopped it after the fact. */
-export async function truncateAgentTurn(db: Database, conversationId: string, utteranceId: string, heardText: string) {
-  await db
-    .update(turns)
-    .set({ text: heardText, interrupted: true })
-    .where(and(eq(turns.conversationId, conversationId), eq(turns.utteranceId, utteranceId), eq(turns.role, 'agent')));
+/**
+ * Cuts a stored agent turn to what was heard, when the listener stopped it after the fact;
+ * a turn of which nothing was heard is not kept.
+ */
+export async function truncateAgentTurn(db: Database, conversationId: string, turnId: string, heardText: string) {
+  const turn = and(eq(turns.conversationId, conversationId), eq(turns.id, turnId), eq(turns.role, 'agent'));
+  if (!heardText.trim()) {
+    await db.delete(turns).where(turn);
+    return;
+  }
+  await db.update(turns).set({ text: heardText, interrupted: true }).where(turn);
 }

@@ -1,14 +1,15 @@
 /**
  * A tiny harness for the turn rules: a VoiceSession with scripted Stt, Agent and Tts, fed
- * contract messages directly (no socket, no audio engines), recording what comes out.
+ * typed input directly (no socket, no audio engines), recording the events that come out and
+ * the audio frames its output sends.
  */
 import type { ServerMessage, ServerMessageOf } from '../../lib/contract/messages';
-import { encodeAudioChunk } from '../../lib/audio/pcm';
 import type { Agent, AgentRequest } from '../providers/agent/types';
-import type { Stt, SttStream } from '../providers/stt/types';
+import type { Stt, SttStream, SttStreamOptions } from '../providers/stt/types';
 import type { Tts, TtsRequest } from '../providers/tts/types';
-import { PacedAudioOut } from '../voice/audio-out';
-import { VoiceSession } from '../voice/session';
+import { PacedAudioOutput } from '../voice/audio-out';
+import { VoiceSession, type SessionLimits } from '../voice/session';
+import type { SessionInput } from '../voice/events';
 import type { TurnToStore } from '../voice/turn-recorder';
 
 /** Recognises an utterance as whatever `transcribe` says of its sample count. */
@@ -16,7 +17,7 @@ export class ScriptedStt implements Stt {
   readonly name = 'scripted';
   failNext: Error | null = null;
   constructor(public transcribe: (samples: number) => string = () => 'hello there') {}
-  start(options: { onPartial(text: string): void }): SttStream {
+  start(options: SttStreamOptions): SttStream {
     let samples = 0;
     const failure = this.failNext;
     this.failNext = null;
@@ -49,7 +50,7 @@ export class ScriptedAgent implements Agent {
     if (failure) throw failure;
     for (const sentence of this.sentences) {
       if (request.signal.aborted) return;
-      yield sentence;
+      yield `${sentence} `;
     }
   }
 }
@@ -57,7 +58,7 @@ export class ScriptedAgent implements Agent {
 /** Speaks `msPerChar` of a quiet tone per character, in 100 ms pieces. */
 export class ToneTts implements Tts {
   readonly name = 'tone';
-  readonly sampleRate = 16000 as const;
+  readonly sampleRate = 16000;
   failAfterPieces: number | null = null;
   constructor(public msPerChar = 60) {}
   async *synthesize(request: TtsRequest): AsyncIterable<Int16Array> {
@@ -76,53 +77,75 @@ export class ToneTts implements Tts {
   async close() {}
 }
 
+/** An agent audio frame the session's output sent, as a socket client would see it. */
+export interface SentFrame {
+  utteranceId: string;
+  sequence: number;
+}
+
 export class VoiceHarness {
+  /** Contract events and audio chunks in the order they went out. */
   readonly messages: ServerMessage[] = [];
   readonly stored: TurnToStore[] = [];
-  readonly stt = new ScriptedStt();
-  readonly agent = new ScriptedAgent();
-  readonly tts = new ToneTts();
+  readonly stt: ScriptedStt;
+  readonly agent: ScriptedAgent;
+  readonly tts: ToneTts;
   readonly session: VoiceSession;
   private waiters: Array<() => void> = [];
   private utterances = 0;
 
-  constructor() {
-    const out = {
-      send: (message: ServerMessage) => {
-        this.messages.push(message);
-        for (const wake of this.waiters.splice(0)) wake();
-      },
+  constructor(options: { stt?: ScriptedStt; agent?: ScriptedAgent; tts?: ToneTts; limits?: Partial<SessionLimits> } = {}) {
+    this.stt = options.stt ?? new ScriptedStt();
+    this.agent = options.agent ?? new ScriptedAgent();
+    this.tts = options.tts ?? new ToneTts();
+    const push = (message: ServerMessage) => {
+      this.messages.push(message);
+      for (const wake of this.waiters.splice(0)) wake();
     };
     this.session = new VoiceSession({
       providers: { stt: this.stt, agent: this.agent, tts: this.tts },
-      out,
-      audioOut: new PacedAudioOut({
-        sendFrame: (utteranceId, sequence, frame) =>
-          out.send({ type: 'agent.audio.chunk', utteranceId, sequence, timestamp: Date.now(), audio: encodeAudioChunk(frame) }),
+      events: { send: push },
+      limits: options.limits,
+      output: new PacedAudioOutput({
+        // The frame's audio is not looked at by the rules' tests: a marker keeps them cheap.
+        sendFrame: (utteranceId, sequence) => push({ type: 'agent.audio.chunk', utteranceId, sequence, timestamp: Date.now(), audio: '' }),
       }),
       store: {
         append: async (turn) => void this.stored.push(turn),
-        truncate: async (utteranceId, heardText) => {
-          const turn = this.stored.find((t) => t.role === 'agent' && t.utteranceId === utteranceId);
-          if (turn) Object.assign(turn, { text: heardText, interrupted: true });
+        truncate: async (turnId, heardText) => {
+          const index = this.stored.findIndex((t) => t.id === turnId);
+          if (index < 0) return;
+          if (heardText) Object.assign(this.stored[index], { text: heardText, interrupted: true });
+          else this.stored.splice(index, 1);
         },
       },
     });
   }
 
+  input(input: SessionInput): void {
+    this.session.handle(input);
+  }
+
   /** Sends a whole user utterance of `ms` milliseconds; returns its id. */
   say(ms = 600, id = `u${++this.utterances}`): string {
     this.startSpeaking(id);
-    for (let sequence = 0; sequence < ms / 20; sequence++) {
-      this.session.handle({ type: 'user.audio.chunk', utteranceId: id, sequence, timestamp: 0, audio: encodeAudioChunk(new Int16Array(320)) });
-    }
-    this.session.handle({ type: 'user.audio.end', utteranceId: id, timestamp: 0 });
+    this.speak(id, ms);
+    this.stopSpeaking(id);
     return id;
   }
 
   startSpeaking(id = `u${++this.utterances}`): string {
-    this.session.handle({ type: 'user.audio.start', utteranceId: id, timestamp: 0 });
+    this.input({ type: 'utterance.start', utteranceId: id });
     return id;
+  }
+
+  /** `ms` of (silent) audio for an open utterance, in 20 ms frames. */
+  speak(id: string, ms: number): void {
+    for (let i = 0; i < ms / 20; i++) this.input({ type: 'utterance.audio', utteranceId: id, samples: new Int16Array(320) });
+  }
+
+  stopSpeaking(id: string): void {
+    this.input({ type: 'utterance.end', utteranceId: id });
   }
 
   /** Waits for a message matching, among those after index `from`. */
@@ -135,6 +158,18 @@ export class VoiceHarness {
       await new Promise<void>((resolve) => {
         this.waiters.push(resolve);
         setTimeout(resolve, 1_000).unref();
+      });
+    }
+  }
+
+  /** Waits until `condition` holds, re-checking whenever something is sent (or each 50 ms). */
+  async until(condition: () => boolean, what: string): Promise<void> {
+    const deadline = Date.now() + 20_000;
+    while (!condition()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; got: ${this.messages.map((m) => m.type).join(', ')}`);
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, 50).unref();
       });
     }
   }

@@ -1,99 +1,129 @@
 /**
- * Where agent speech goes. The session pushes PCM as fast as TTS makes it; the output sends
- * it on in 20 ms frames paced to real time, at most `leadMs` ahead of the listener, so that
- * an interruption cuts quickly and `clear()` can say how much was sent.
- * The WebSocket sends contract chunks; a WebRTC track will implement the same interface.
+ * Where agent speech goes, one agent utterance at a time. A reply begins an utterance and
+ * writes PCM to it as fast as TTS makes it; the output sends it on in 20 ms frames paced to
+ * real time, at most `leadMs` ahead of the listener, so that an interruption cuts quickly.
+ * Clearing an utterance says how much was sent and how much the listener played.
+ * The socket sends contract chunks; a WebRTC track will be another AudioOutput.
  */
-import { BYTES_PER_MS } from '../../lib/audio/pcm';
+import { SAMPLE_RATE } from '../../lib/audio/pcm';
 
-export interface AudioOut {
-  /** Begin an utterance; frames are numbered from 0. */
-  start(utteranceId: string): void;
-  /** Queue speech; never blocks. */
+export interface AudioOutput {
+  /** Starts an agent utterance's audio; one still playing is cleared first. */
+  begin(utteranceId: string): UtteranceAudio;
+}
+
+export interface PlaybackPosition {
+  /** Milliseconds of the utterance sent to the listener. */
+  sentMs: number;
+  /** Milliseconds the listener played: never more than was sent. */
+  playedMs: number;
+}
+
+export interface UtteranceAudio {
+  readonly utteranceId: string;
+  /** Queue speech; never blocks. Ignored once the utterance is finished or cleared. */
   push(pcm: Int16Array): void;
-  /** No more speech for this utterance: resolves once the last frame has been sent. */
+  /** No more speech: resolves once the last frame has been sent (or the utterance is cleared). */
   finish(): Promise<void>;
-  /** Stop now: drop what is queued, send nothing more. Returns the milliseconds sent. */
-  clear(): { sentMs: number };
-  /** Milliseconds of this utterance sent so far. */
+  /**
+   * Stop now: drop what is queued, send nothing more. `reportedPlayedMs` is what the listener
+   * said it played (socket clients send it with agent.interrupt); without it, what was sent.
+   */
+  clear(reportedPlayedMs?: number): PlaybackPosition;
   readonly sentMs: number;
 }
 
 export const FRAME_MS = 20;
-const FRAME_SAMPLES = (FRAME_MS * BYTES_PER_MS) / 2; // 320
+const FRAME_SAMPLES = (SAMPLE_RATE * FRAME_MS) / 1000; // 320
 
-export interface PacedAudioOutOptions {
+export interface PacedAudioOutputOptions {
   /** Sends one frame; `sequence` counts from 0 per utterance. */
   sendFrame(utteranceId: string, sequence: number, frame: Int16Array): void;
-  /** How far ahead of real time frames may go (a jitter cushion for the listener). */
+  /** How far ahead of real time frames may go (a jitter cushion for the listener). Default 250. */
   leadMs?: number;
   now?: () => number;
 }
 
-export class PacedAudioOut implements AudioOut {
-  private utteranceId: string | null = null;
-  private queue: Int16Array[] = [];
-  private queuedSamples = 0;
-  private sequence = 0;
-  private startedAt = 0;
-  private timer: NodeJS.Timeout | null = null;
-  private finishing: { resolve: () => void } | null = null;
-  private readonly leadMs: number;
-  private readonly now: () => number;
+export class PacedAudioOutput implements AudioOutput {
+  private current: PacedUtterance | null = null;
+  readonly leadMs: number;
+  readonly now: () => number;
 
-  constructor(private readonly options: PacedAudioOutOptions) {
+  constructor(private readonly options: PacedAudioOutputOptions) {
     this.leadMs = options.leadMs ?? 250;
     this.now = options.now ?? (() => performance.now());
   }
+
+  begin(utteranceId: string): UtteranceAudio {
+    this.current?.clear();
+    const utterance = new PacedUtterance(utteranceId, this, (sequence, frame) => this.options.sendFrame(utteranceId, sequence, frame));
+    this.current = utterance;
+    return utterance;
+  }
+}
+
+class PacedUtterance implements UtteranceAudio {
+  private queue: Int16Array[] = [];
+  private queuedSamples = 0;
+  private sequence = 0;
+  private startedAt = -1;
+  private timer: NodeJS.Timeout | null = null;
+  private finishing: (() => void) | null = null;
+  private finished: Promise<void> | null = null;
+  private done = false;
+
+  constructor(
+    readonly utteranceId: string,
+    private readonly clock: { leadMs: number; now: () => number },
+    private readonly sendFrame: (sequence: number, frame: Int16Array) => void,
+  ) {}
 
   get sentMs(): number {
     return this.sequence * FRAME_MS;
   }
 
-  start(utteranceId: string): void {
-    this.clear();
-    this.utteranceId = utteranceId;
-    this.sequence = 0;
-    this.startedAt = -1;
-  }
-
   push(pcm: Int16Array): void {
-    if (this.utteranceId === null || this.finishing || pcm.length === 0) return;
+    if (this.done || this.finishing || pcm.length === 0) return;
     this.queue.push(pcm);
     this.queuedSamples += pcm.length;
     this.pump();
   }
 
   finish(): Promise<void> {
-    if (this.utteranceId === null) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.finishing = { resolve };
-      this.pump();
-    });
+    this.finished ??= this.done
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          this.finishing = resolve;
+          this.pump();
+        });
+    return this.finished;
   }
 
-  clear(): { sentMs: number } {
+  clear(reportedPlayedMs?: number): PlaybackPosition {
     const sentMs = this.sentMs;
+    this.stop();
+    return { sentMs, playedMs: Math.min(reportedPlayedMs ?? sentMs, sentMs) };
+  }
+
+  private stop(): void {
+    this.done = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.queue = [];
     this.queuedSamples = 0;
-    this.utteranceId = null;
     // A pending finish() resolves: the utterance is over either way.
-    this.finishing?.resolve();
+    this.finishing?.();
     this.finishing = null;
-    return { sentMs };
   }
 
   /** Sends every frame that is due, then sleeps until the next one is. */
   private pump(): void {
-    if (this.timer || this.utteranceId === null) return;
-    const id = this.utteranceId;
-    if (this.startedAt < 0) this.startedAt = this.now();
+    if (this.timer || this.done) return;
+    const { leadMs, now } = this.clock;
+    if (this.startedAt < 0) this.startedAt = now();
     // Frame n may leave once the listener is within leadMs of needing it.
-    while (this.utteranceId === id) {
-      const dueAt = this.startedAt + this.sequence * FRAME_MS - this.leadMs;
-      const waitMs = dueAt - this.now();
+    while (!this.done) {
+      const waitMs = this.startedAt + this.sequence * FRAME_MS - leadMs - now();
       if (waitMs > 0) {
         this.timer = setTimeout(() => {
           this.timer = null;
@@ -102,21 +132,16 @@ export class PacedAudioOut implements AudioOut {
         return;
       }
       const frame = this.takeFrame();
-      if (frame && waitMs < -this.leadMs) {
-        // Past this frame's play time: speech came slower than real time and the listener ran
-        // dry. Restart the schedule here rather than burst to catch up on time already lost.
-        this.startedAt = this.now() - this.sequence * FRAME_MS;
-      }
       if (!frame) {
-        if (this.finishing) {
-          const done = this.finishing;
-          this.finishing = null;
-          this.utteranceId = null;
-          done.resolve();
-        }
+        if (this.finishing) this.stop();
         return;
       }
-      this.options.sendFrame(id, this.sequence++, frame);
+      if (waitMs < -leadMs) {
+        // Past this frame's play time: speech came slower than real time and the listener ran
+        // dry. Restart the schedule here rather than burst to catch up on time already lost.
+        this.startedAt = now() - this.sequence * FRAME_MS;
+      }
+      this.sendFrame(this.sequence++, frame);
     }
   }
 

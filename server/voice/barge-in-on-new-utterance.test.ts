@@ -14,7 +14,7 @@ it('stops the agent when a new user utterance starts, and hears the new one', as
   expect(end).toEqual([{ type: 'agent.audio.end', utteranceId: first.utteranceId, reason: 'interrupted' }]);
   expect(h.session.state).toBe('user-speaking');
 
-  h.session.handle({ type: 'user.audio.end', utteranceId: id, timestamp: 0 });
+  h.stopSpeaking(id);
   expect((await h.waitFor('transcript.final', (f) => f.utteranceId === id)).text).toBe('hello there');
   await h.waitFor('agent.audio.end', (e) => e.utteranceId !== first.utteranceId && e.reason === 'completed');
   const after = h.indexOf(end[0]);

@@ -1,12 +1,11 @@
 /** Rule 4: every closing is preceded by persisting what was said so far. */
 import { expect, it } from 'vitest';
-import { encodeAudioChunk } from '../../lib/audio/pcm';
 import { VoiceHarness } from '../testing/voice-harness';
 
 it('keeps the words of a person cut off mid-utterance', async () => {
   const h = new VoiceHarness();
   const id = h.startSpeaking();
-  h.session.handle({ type: 'user.audio.chunk', utteranceId: id, sequence: 0, timestamp: 0, audio: encodeAudioChunk(new Int16Array(320)) });
+  h.speak(id, 20);
   await h.session.close();
   expect(h.stored).toMatchObject([{ role: 'user', text: 'hello there' }]);
 });

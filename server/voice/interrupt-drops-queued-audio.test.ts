@@ -7,7 +7,7 @@ it('stops the agent at once and sends no further chunk of that utterance', async
   h.agent.sentences = ['This is a long answer that goes on and on for quite some time.', 'And then it goes on some more.'];
   h.say();
   const first = await h.waitFor('agent.audio.chunk');
-  h.session.handle({ type: 'agent.interrupt', timestamp: 0 });
+  h.input({ type: 'interrupt' });
 
   const interrupt = await h.waitFor('agent.interrupt');
   expect(interrupt).toEqual({ type: 'agent.interrupt', utteranceId: first.utteranceId, reason: 'client' });
@@ -26,7 +26,7 @@ it('ignores an interrupt for an utterance that is not playing', async () => {
   const h = new VoiceHarness();
   h.say();
   await h.waitFor('agent.audio.chunk');
-  h.session.handle({ type: 'agent.interrupt', utteranceId: 'agent-99', timestamp: 0 });
+  h.input({ type: 'interrupt', utteranceId: 'agent-99' });
   expect((await h.waitFor('agent.audio.end')).reason).toBe('completed');
   expect(h.of('agent.interrupt')).toEqual([]);
 });

@@ -1,20 +1,22 @@
 /**
- * The voice session of one conversation. Transports feed it contract messages; it owns the
- * turn-taking (listening → user speaking → thinking → agent speaking → listening), barge-in,
- * what gets stored, and the latencies of each turn. It knows nothing of sockets or engines
- * beyond the Stt, Agent, Tts and AudioOut interfaces.
+ * The voice session of one conversation: where the turn rules live. Transports feed it typed
+ * input (utterance start, 16 kHz frames, end, interrupt); it sends contract events and writes
+ * agent speech to an AudioOutput. Listening → the person speaking → thinking → the agent
+ * speaking → listening, with barge-in. What it keeps is in Conversation, the person's side
+ * of the rules in UserTurns, one reply in AgentReply.
  */
 import { randomUUID } from 'node:crypto';
-import type { ClientMessage } from '../../lib/contract/messages';
 import type { Agent, AgentMessage } from '../providers/agent/types';
-import type { Stt, SttStream } from '../providers/stt/types';
+import type { Stt } from '../providers/stt/types';
 import type { Tts } from '../providers/tts/types';
-import type { ContractSession, Outbound } from '../socket/connection';
-import { AgentReply, type ReplyOutcome } from './agent-reply';
-import type { AudioOut } from './audio-out';
+import { AgentReply, type ReplyLimits, type ReplyOutcome } from './agent-reply';
+import type { AudioOutput } from './audio-out';
+import { Conversation, type ContextBounds } from './conversation';
+import type { SessionEvent, SessionEvents, SessionInput } from './events';
+import { recognitionLatency, replyLatencies } from './latency';
 import { heardText } from './truncate';
-import { TurnRecorder, type TurnStore } from './turn-recorder';
-import { UserAudioInput } from './user-audio';
+import type { TurnStore } from './turn-recorder';
+import { UserTurns, type HeardUtterance, type UserUtterance } from './user-turns';
 
 export interface VoiceProviders {
   stt: Stt;
@@ -24,187 +26,234 @@ export interface VoiceProviders {
 
 export type SessionState = 'listening' | 'user-speaking' | 'thinking' | 'agent-speaking';
 
+export interface SessionLimits extends ReplyLimits {
+  /** From the end of an utterance to its final transcript. */
+  finalTranscriptMs: number;
+  /** Closing waits this long for the last words to be recognised before giving up on them. */
+  closeMs: number;
+}
+
+export const DEFAULT_LIMITS: SessionLimits = { finalTranscriptMs: 10_000, agentMs: 20_000, ttsMs: 10_000, closeMs: 3_000 };
+
 export interface VoiceSessionOptions {
   providers: VoiceProviders;
-  out: Outbound;
-  audioOut: AudioOut;
+  events: SessionEvents;
+  output: AudioOutput;
   store: TurnStore;
   /** Earlier turns of a continued conversation, oldest first. */
   history?: AgentMessage[];
+  /** The account speaking: recognisers are shared fairly between accounts. */
+  owner?: string;
   timeZone?: string;
+  limits?: Partial<SessionLimits>;
+  context?: ContextBounds;
 }
 
-interface UserUtterance {
-  id: string;
-  stt: SttStream;
-  startedAt: Date;
+/** A reply and the user turns it answers. */
+interface ReplyInFlight {
+  reply: AgentReply;
+  answers: HeardUtterance[];
 }
 
-/** How long closing waits for the last words to be recognised before giving up on them. */
-const CLOSE_FINALIZE_MS = 3_000;
+class Timeout extends Error {}
 
-export class VoiceSession implements ContractSession {
-  private readonly userAudio: UserAudioInput;
-  private readonly recorder: TurnRecorder;
-  private readonly history: AgentMessage[];
-  private user: UserUtterance | null = null;
-  private reply: AgentReply | null = null;
+export class VoiceSession {
+  private readonly conversation: Conversation;
+  private readonly turns = new UserTurns();
+  private readonly limits: SessionLimits;
+  private output: AudioOutput;
+  private current: ReplyInFlight | null = null;
   /** The last reply that finished sending: the listener may still be hearing its end. */
   private lastCompleted: ReplyOutcome | null = null;
   private replies = 0;
-  private pending = new Set<Promise<unknown>>();
+  private readonly pending = new Set<Promise<unknown>>();
   private closing: Promise<void> | null = null;
   /** One person on one microphone in one room: recognisers may adapt to them across utterances. */
   private readonly speaker = randomUUID();
 
   constructor(private readonly options: VoiceSessionOptions) {
-    this.history = [...(options.history ?? [])];
-    this.recorder = new TurnRecorder(options.store, (error) => {
-      console.error('[voice] failed to store a turn:', error);
-      this.send({ type: 'error', code: 'internal_error', message: 'A turn could not be stored.', fatal: false });
-    });
-    this.userAudio = new UserAudioInput(
-      {
-        onUtteranceStart: (id) => this.userStarted(id),
-        onUtteranceAudio: (_id, samples) => this.user?.stt.write(samples),
-        onUtteranceEnd: (id) => this.userEnded(id),
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.output = options.output;
+    const { stt, agent, tts } = options.providers;
+    this.conversation = new Conversation(options.store, {
+      history: options.history,
+      bounds: options.context,
+      providers: { stt: stt.name, agent: agent.name, tts: tts.name },
+      onError: (error) => {
+        console.error('[voice] failed to store a turn:', error);
+        this.send({ type: 'error', code: 'internal_error', message: 'A turn could not be stored.', fatal: false });
       },
-      (problem) => this.send({ type: 'error', ...problem, fatal: false }),
-    );
+    });
   }
 
   get state(): SessionState {
-    if (this.user) return 'user-speaking';
-    if (this.reply) return this.reply.isSpeaking && this.options.audioOut.sentMs > 0 ? 'agent-speaking' : 'thinking';
-    return this.pending.size > 0 ? 'thinking' : 'listening';
+    if (this.turns.openUtterances.length > 0) return 'user-speaking';
+    if (this.current) return this.current.reply.isSpeaking ? 'agent-speaking' : 'thinking';
+    return this.turns.unsettled || this.turns.hasAwaiting ? 'thinking' : 'listening';
   }
 
-  handle(message: ClientMessage): void {
+  /** Where agent speech goes from the next agent utterance on (a transport switch). */
+  useOutput(output: AudioOutput): void {
+    this.output = output;
+  }
+
+  handle(input: SessionInput): void {
     if (this.closing) return;
-    switch (message.type) {
-      case 'user.audio.start':
-      case 'user.audio.chunk':
-      case 'user.audio.end':
-        return this.userAudio.handle(message);
-      case 'agent.interrupt':
-        if (this.reply && (message.utteranceId === undefined || message.utteranceId === this.reply.utteranceId)) {
-          this.interruptReply('client', message.playedMs);
-        } else if (message.utteranceId !== undefined && message.utteranceId === this.lastCompleted?.utteranceId && message.playedMs !== undefined) {
-          this.truncateCompleted(this.lastCompleted, message.playedMs);
-        }
-        // Anything else is a late click on a reply long gone: nothing to stop.
-        return;
-      case 'rtc.offer':
-        return this.send({ type: 'error', code: 'rtc_failed', message: 'WebRTC is not available on this server; use the WebSocket audio path.', fatal: false });
+    switch (input.type) {
+      case 'utterance.start':
+        return this.startUtterance(input.utteranceId);
+      case 'utterance.audio':
+        return void this.turns.openOne(input.utteranceId)?.stt?.write(input.samples);
+      case 'utterance.end':
+        return this.endUtterance(input.utteranceId);
+      case 'interrupt':
+        return this.clientInterrupt(input.utteranceId, input.playedMs);
     }
   }
 
-  private userStarted(id: string): void {
-    // Rule 2: the person speaking over the agent stops it, and their new utterance is heard at once.
-    if (this.reply) this.interruptReply('barge-in');
+  private startUtterance(id: string): void {
+    // Rule 2 of the contract: the person speaking over the agent stops it at once.
+    if (this.current) this.interruptReply('barge-in');
     this.lastCompleted = null;
-    const stt = this.options.providers.stt.start({
-      onPartial: (text) => {
-        if (this.user?.id === id) this.send({ type: 'transcript.partial', utteranceId: id, text });
-      },
-      speaker: this.speaker,
-    });
-    this.user = { id, stt, startedAt: new Date() };
-  }
-
-  private userEnded(id: string): void {
-    const user = this.user;
-    if (!user || user.id !== id) return;
-    this.user = null;
-    const speechEndAt = performance.now();
-    this.track(this.finishUserTurn(user, speechEndAt, new Date()));
-  }
-
-  private async finishUserTurn(user: UserUtterance, speechEndAt: number, endedAt: Date): Promise<void> {
-    let text: string;
+    const utterance = this.turns.open(id);
     try {
-      text = (await user.stt.end()).trim();
+      utterance.stt = this.options.providers.stt.start({
+        onPartial: (text) => {
+          if (utterance.state === 'open' && utterance.stt) this.send({ type: 'transcript.partial', utteranceId: id, text });
+        },
+        // Said at once, not when the person stops speaking; the rest of the utterance is not heard.
+        onError: (error) => this.recognitionFailed(utterance, sentence(error.message)),
+        speaker: this.speaker,
+        owner: this.options.owner,
+      });
     } catch (error) {
-      this.send({ type: 'error', code: 'stt_failed', message: `Speech recognition failed: ${(error as Error).message}. Please say that again.`, utteranceId: user.id, fatal: false });
-      return;
+      // Rule 5: no recogniser, no words; the utterance stays deaf until it ends.
+      this.recognitionFailed(utterance, sentence((error as Error).message));
     }
-    const finalAt = performance.now();
-    this.send({ type: 'transcript.final', utteranceId: user.id, text });
-    if (!text) return; // nothing recognisable was said: no turn, no reply
-    void this.recorder.record({
-      role: 'user',
-      utteranceId: user.id,
-      text,
-      startedAt: user.startedAt,
-      endedAt,
-      sttLatencyMs: Math.round(finalAt - speechEndAt),
-    });
-    this.history.push({ role: 'user', text });
-    // The person is already speaking again, or we are closing: this reply would be stale.
-    if (this.user || this.closing) return;
-    this.startReply(speechEndAt, finalAt);
   }
 
-  private startReply(speechEndAt: number, finalAt: number): void {
-    // Two utterances whose finals arrive out of order: the newer words win the floor.
-    if (this.reply) this.interruptReply('barge-in');
-    const { agent, tts } = this.options.providers;
-    const reply = new AgentReply(`agent-${++this.replies}`, { agent, tts, audioOut: this.options.audioOut, out: this.options.out, timeZone: this.options.timeZone });
-    this.reply = reply;
-    this.track(
-      reply.outcome.then((outcome) => {
-        if (this.reply === reply) this.reply = null;
-        return this.recordReply(outcome, speechEndAt, finalAt);
-      }),
-    );
-    reply.start([...this.history]);
+  private recognitionFailed(utterance: UserUtterance, reason: string): void {
+    utterance.stt?.abort();
+    utterance.stt = null;
+    if (utterance.failed) return;
+    utterance.failed = true;
+    if (this.closing) return;
+    this.send({ type: 'error', code: 'stt_failed', message: `Speech recognition failed: ${reason} Please say that again.`, utteranceId: utterance.id, fatal: false });
+  }
+
+  private endUtterance(id: string): void {
+    const utterance = this.turns.openOne(id);
+    if (!utterance) return;
+    this.turns.end(utterance);
+    this.track(this.recognise(utterance));
+  }
+
+  /** The final transcript of an ended utterance, within its time limit; then the rules move on. */
+  private async recognise(utterance: UserUtterance, limitMs = this.limits.finalTranscriptMs): Promise<void> {
+    let text = '';
+    const stt = utterance.stt;
+    if (stt) {
+      try {
+        text = (await withTimeout(stt.end(), limitMs)).trim();
+        this.send({ type: 'transcript.final', utteranceId: utterance.id, text });
+      } catch (error) {
+        this.recognitionFailed(utterance, error instanceof Timeout ? `no transcript within ${limitMs / 1000} s.` : sentence((error as Error).message));
+      }
+    }
+    this.turns.settle(utterance, text);
+    this.advance();
   }
 
   /**
-   * All audio was sent, but the client stopped playing it early (its buffer holds up to
-   * 250 ms plus its jitter buffer): rule 3 still holds, the stored turn keeps what was heard.
+   * Stores the finals that are due, in speaking order, and starts the one reply that answers
+   * every one waiting, once nobody is speaking and no final is still to come (rule 1).
    */
-  private truncateCompleted(outcome: ReplyOutcome, playedMs: number): void {
-    this.lastCompleted = null;
-    if (playedMs >= outcome.sentMs) return;
-    const heard = heardText(outcome.sentences, playedMs);
-    const index = this.history.findLastIndex((m) => m.role === 'agent' && m.text === outcome.text);
-    if (index >= 0) this.history[index] = { role: 'agent', text: heard };
-    void this.recorder.truncate(outcome.utteranceId, heard);
+  private advance(): void {
+    for (const utterance of this.turns.releaseSettled()) {
+      if (!utterance.text) continue; // nothing recognisable was said: no turn
+      const turnId = this.conversation.addUserTurn({
+        utteranceId: utterance.id,
+        text: utterance.text,
+        startedAt: utterance.startedAt,
+        endedAt: utterance.endedAt ?? new Date(),
+        sttLatencyMs: recognitionLatency(utterance.speechEndAt, utterance.finalAt),
+      });
+      this.turns.await({ utterance, turnId });
+    }
+    if (this.closing || this.current || this.turns.unsettled || !this.turns.hasAwaiting) return;
+    this.startReply(this.turns.takeAwaiting());
   }
 
-  private recordReply(outcome: ReplyOutcome, speechEndAt: number, finalAt: number): Promise<void> | undefined {
-    if (!outcome.announced) return; // nothing was said or shown
-    this.lastCompleted = outcome.interrupted ? null : outcome;
-    this.history.push({ role: 'agent', text: outcome.text });
-    const since = (from: number | null, to: number | null) => (from !== null && to !== null ? Math.round(to - from) : null);
-    return this.recorder.record({
-      role: 'agent',
+  private startReply(answers: HeardUtterance[]): void {
+    const { agent, tts } = this.options.providers;
+    const reply = new AgentReply(`agent-${++this.replies}`, { agent, tts, events: this.options.events, limits: this.limits, timeZone: this.options.timeZone });
+    const inFlight: ReplyInFlight = { reply, answers };
+    this.current = inFlight;
+    const last = answers.at(-1)!.utterance;
+    const marks = { speechEndAt: last.speechEndAt ?? performance.now(), requestedAt: performance.now() };
+    this.track(
+      reply.outcome.then((outcome) => {
+        if (this.current === inFlight) this.current = null;
+        this.recordReply(outcome, answers, marks);
+        this.advance();
+      }),
+    );
+    reply.start(this.conversation.agentContext(), this.output.begin(reply.utteranceId));
+  }
+
+  private recordReply(outcome: ReplyOutcome, answers: HeardUtterance[], marks: { speechEndAt: number; requestedAt: number }): void {
+    if (!outcome.interrupted) this.lastCompleted = outcome.visible ? outcome : null;
+    this.conversation.addAgentTurn({
       utteranceId: outcome.utteranceId,
       text: outcome.text,
       interrupted: outcome.interrupted,
       startedAt: outcome.startedAt,
       endedAt: outcome.endedAt,
-      agentLatencyMs: since(finalAt, outcome.firstTextAt),
-      ttsLatencyMs: since(outcome.firstTextAt, outcome.firstAudioAt),
-      voiceToVoiceMs: since(speechEndAt, outcome.firstAudioAt),
+      replyTo: answers.map((a) => a.turnId),
+      ...replyLatencies({ ...marks, firstTextAt: outcome.firstTextAt, firstAudioAt: outcome.firstAudioAt }),
     });
   }
 
-  /** Rules 2 and 3: stop every stage now, tell the client, keep only what was heard. */
+  private clientInterrupt(utteranceId: string | undefined, playedMs: number | undefined): void {
+    const reply = this.current?.reply;
+    if (reply && (utteranceId === undefined || utteranceId === reply.utteranceId)) {
+      this.interruptReply('client', playedMs);
+    } else if (utteranceId !== undefined && utteranceId === this.lastCompleted?.utteranceId && playedMs !== undefined) {
+      this.cutCompleted(this.lastCompleted, playedMs);
+    }
+    // Anything else is a late click on a reply long gone: nothing to stop.
+  }
+
+  /** Rules 2 and 3: stop every stage now, tell the client if it saw anything, keep only what was heard. */
   private interruptReply(reason: 'client' | 'barge-in', playedMs?: number): void {
-    const reply = this.reply;
-    if (!reply || !reply.isSpeaking) return;
-    this.reply = null;
+    const inFlight = this.current;
+    if (!inFlight || !inFlight.reply.isActive) return;
+    this.current = null;
+    const { reply } = inFlight;
     const outcome = reply.stop(playedMs);
-    if (!outcome.announced) return;
+    if (reason === 'barge-in' && !outcome.text) {
+      // Nothing of it was heard: what it was answering is answered with what comes next.
+      this.turns.giveBack(inFlight.answers);
+      inFlight.answers = [];
+    }
+    if (!outcome.visible) return; // the client never saw it: nothing to take back
     this.send({ type: 'agent.interrupt', utteranceId: reply.utteranceId, reason });
     this.send({ type: 'agent.audio.end', utteranceId: reply.utteranceId, reason: 'interrupted' });
     this.send({ type: 'agent.text', utteranceId: reply.utteranceId, text: outcome.text, final: true });
   }
 
-  private send(message: Parameters<Outbound['send']>[0]): void {
-    if (!this.closing) this.options.out.send(message);
+  /**
+   * All audio was sent, but the client stopped playing it early (its buffer holds up to
+   * 250 ms plus its jitter buffer): the stored turn still keeps only what was heard.
+   */
+  private cutCompleted(outcome: ReplyOutcome, playedMs: number): void {
+    this.lastCompleted = null;
+    if (playedMs >= outcome.sentMs) return;
+    this.conversation.cutAgentTurn(outcome.utteranceId, heardText(outcome.sentences, playedMs));
+  }
+
+  private send(event: SessionEvent): void {
+    this.options.events.send(event);
   }
 
   private track(promise: Promise<unknown>): void {
@@ -212,24 +261,43 @@ export class VoiceSession implements ContractSession {
     void promise.finally(() => this.pending.delete(promise));
   }
 
-  /** The transport is gone: keep what was said, stop speaking, store it all. Idempotent. */
+  /**
+   * The transport is gone or the server stops: keep what was said, stop speaking (telling the
+   * client where the reply was cut, if it can still hear), store it all. Idempotent.
+   */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      this.userAudio.abandon();
-      if (this.reply?.isSpeaking) this.reply.stop();
-      const user = this.user;
-      this.user = null;
-      if (user) {
-        // What the person said before the socket went: recognise it and keep it.
-        const speechEnd = performance.now();
-        const finishing = this.finishUserTurn(user, speechEnd, new Date());
-        const timeout = new Promise<void>((resolve) => setTimeout(resolve, CLOSE_FINALIZE_MS).unref());
-        await Promise.race([finishing, timeout]);
-        user.stt.abort();
+      const inFlight = this.current;
+      if (inFlight?.reply.isActive) {
+        this.current = null;
+        const outcome = inFlight.reply.stop();
+        if (outcome.visible) {
+          this.send({ type: 'agent.audio.end', utteranceId: outcome.utteranceId, reason: 'interrupted' });
+          this.send({ type: 'agent.text', utteranceId: outcome.utteranceId, text: outcome.text, final: true });
+        }
+      }
+      // What the person was saying when the connection went: recognise it and keep it.
+      for (const utterance of this.turns.openUtterances) {
+        this.turns.end(utterance);
+        this.track(this.recognise(utterance, this.limits.closeMs));
       }
       await Promise.allSettled([...this.pending]);
-      await this.recorder.flush();
+      await this.conversation.flush();
     })();
     return this.closing;
   }
+}
+
+/** An engine's message as a sentence of ours. */
+function sentence(message: string): string {
+  const trimmed = message.trim();
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Timeout()), ms);
+    timer.unref();
+    promise.then(resolve, reject).finally(() => clearTimeout(timer));
+  });
 }

@@ -11,7 +11,7 @@ async function interruptedAt(playedMs: number | undefined) {
   h.say();
   // The server sends at most 250 ms ahead: wait until ~1 s has been sent.
   await h.waitFor('agent.audio.chunk', (c) => c.sequence >= 50);
-  h.session.handle({ type: 'agent.interrupt', playedMs, timestamp: 0 });
+  h.input({ type: 'interrupt', playedMs });
   await h.session.close();
   const agentTurn = h.stored.find((t) => t.role === 'agent')!;
   const finalText = h.of('agent.text').at(-1)!;
@@ -48,7 +48,7 @@ it('cuts a reply that was all sent but not all played when the client stops it l
   h.say();
   const end = await h.waitFor('agent.audio.end');
   expect(end.reason).toBe('completed');
-  h.session.handle({ type: 'agent.interrupt', utteranceId: end.utteranceId, playedMs: 250, timestamp: 0 });
+  h.input({ type: 'interrupt', utteranceId: end.utteranceId, playedMs: 250 });
   await h.session.close();
   const agentTurn = h.stored.find((t) => t.role === 'agent')!;
   // Sentence one is 500 ms of audio: half of it heard.

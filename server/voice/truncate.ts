@@ -6,7 +6,7 @@
  */
 export interface SpokenSentence {
   text: string;
-  /** Where this sentence's audio starts and ends in the utterance, in ms. */
+  /** Where this sentence's audio starts and ends in the utterance, in ms (equal: none yet). */
   startMs: number;
   endMs: number;
 }
@@ -14,14 +14,15 @@ export interface SpokenSentence {
 export function heardText(sentences: readonly SpokenSentence[], heardMs: number): string {
   const heard: string[] = [];
   for (const sentence of sentences) {
+    // A sentence whose audio has not started was not heard, even when heardMs is exactly
+    // where it would start (the previous sentence ended on a frame boundary).
+    if (sentence.endMs <= sentence.startMs || heardMs <= sentence.startMs) break;
     if (heardMs >= sentence.endMs) {
       heard.push(sentence.text);
       continue;
     }
-    if (heardMs > sentence.startMs) {
-      const part = wordsWithin(sentence.text, (heardMs - sentence.startMs) / (sentence.endMs - sentence.startMs));
-      if (part) heard.push(part);
-    }
+    const part = wordsWithin(sentence.text, (heardMs - sentence.startMs) / (sentence.endMs - sentence.startMs));
+    if (part) heard.push(part);
     break;
   }
   return heard.join(' ');

@@ -4,12 +4,15 @@
  */
 import type { NewTurn } from '../../lib/db/schema';
 
-export type TurnToStore = Omit<NewTurn, 'position' | 'id' | 'createdAt' | 'conversationId'>;
+export type TurnToStore = Omit<NewTurn, 'position' | 'createdAt' | 'conversationId'> & { id: string };
 
 export interface TurnStore {
   append(turn: TurnToStore): Promise<void>;
-  /** An agent turn already stored turned out to be cut short: keep only what was heard. */
-  truncate(utteranceId: string, heardText: string): Promise<void>;
+  /**
+   * An agent turn already stored turned out to be cut short: keep only what was heard, and
+   * nothing at all when nothing was heard.
+   */
+  truncate(turnId: string, heardText: string): Promise<void>;
 }
 
 export class TurnRecorder {
@@ -24,8 +27,8 @@ export class TurnRecorder {
     return this.enqueue(() => this.store.append(turn));
   }
 
-  truncate(utteranceId: string, heardText: string): Promise<void> {
-    return this.enqueue(() => this.store.truncate(utteranceId, heardText));
+  truncate(turnId: string, heardText: string): Promise<void> {
+    return this.enqueue(() => this.store.truncate(turnId, heardText));
   }
 
   private enqueue(write: () => Promise<void>): Promise<void> {

@@ -8,7 +8,7 @@ describe('a turn', () => {
     expect(h.session.state).toBe('listening');
     const id = h.startSpeaking();
     expect(h.session.state).toBe('user-speaking');
-    h.session.handle({ type: 'user.audio.end', utteranceId: id, timestamp: 0 });
+    h.stopSpeaking(id);
     expect(h.session.state).toBe('thinking');
     await h.waitFor('agent.audio.chunk');
     expect(h.session.state).toBe('agent-speaking');

@@ -11,6 +11,14 @@ export interface SttStreamOptions {
    * the same speaker's next, and never to another speaker's.
    */
   speaker?: string;
+  /**
+   * The recognition failed while audio was still arriving (engine died, connection lost):
+   * called at most once, at once; `end()` then rejects with the same error. The message is
+   * shown to the person: no process ids or internal paths in it.
+   */
+  onError?(error: Error): void;
+  /** Who is speaking, as an account (fair sharing of recognisers between people). */
+  owner?: string;
 }
 
 export interface SttStream {
@@ -24,7 +32,10 @@ export interface SttStream {
 
 export interface Stt {
   readonly name: string;
-  /** Start recognising one utterance. Providers keep engines warm so this is instant. */
+  /**
+   * Start recognising one utterance. Providers keep engines warm so this is instant. Throws
+   * when no recogniser can be had (a clear message for the person).
+   */
   start(options: SttStreamOptions): SttStream;
   /** Release engines and helper processes. */
   close(): Promise<void>;
