@@ -5,7 +5,11 @@ export interface AgentMessage {
 }
 
 export interface AgentRequest {
-  /** The conversation so far, oldest first, ending with the user's new utterance. */
+  /**
+   * The conversation as heard, oldest first (bounded: the newest turns), ending with the
+   * user's new utterances: one or more, when the person said several things before the agent
+   * could answer (each is answered).
+   */
   history: readonly AgentMessage[];
   /** Aborted when the person barges in: stop producing at once. */
   signal: AbortSignal;
@@ -17,6 +21,9 @@ export interface AgentRequest {
 
 export interface Agent {
   readonly name: string;
-  /** The reply, streamed sentence by sentence so speech can start before it is complete. */
+  /**
+   * The reply as a stream of text pieces of any size (tokens, words, sentences), joined as
+   * they are: the session cuts them into sentences for speech (server/voice/sentences.ts).
+   */
   reply(request: AgentRequest): AsyncIterable<string>;
 }

@@ -19,7 +19,7 @@ function request(history: AgentMessage[] | string, extra: Partial<AgentRequest> 
 
 async function collect(iterable: AsyncIterable<string>): Promise<string[]> {
   const out: string[] = [];
-  for await (const s of iterable) out.push(s);
+  for await (const s of iterable) out.push(s.trim());
   return out;
 }
 
@@ -174,8 +174,8 @@ describe('time and date', () => {
 describe('streaming and aborting', () => {
   it('yields each sentence separately', async () => {
     const iterator = createBuiltinAgent().reply(request('hello'))[Symbol.asyncIterator]();
-    expect(await iterator.next()).toEqual({ value: 'Hello.', done: false });
-    expect(await iterator.next()).toEqual({ value: 'How can I help?', done: false });
+    expect(await iterator.next()).toEqual({ value: 'Hello. ', done: false });
+    expect(await iterator.next()).toEqual({ value: 'How can I help? ', done: false });
     expect((await iterator.next()).done).toBe(true);
   });
 
@@ -189,7 +189,7 @@ describe('streaming and aborting', () => {
     const controller = new AbortController();
     const got: string[] = [];
     for await (const sentence of createBuiltinAgent().reply(request('who are you', { signal: controller.signal }))) {
-      got.push(sentence);
+      got.push(sentence.trim());
       controller.abort();
     }
     expect(got).toEqual(["I'm Parley's built-in assistant."]);
@@ -198,7 +198,7 @@ describe('streaming and aborting', () => {
   it('never yields after an abort between pulls', async () => {
     const controller = new AbortController();
     const iterator = createBuiltinAgent().reply(request('thanks bye', { signal: controller.signal }))[Symbol.asyncIterator]();
-    expect((await iterator.next()).value).toBe("You're welcome.");
+    expect((await iterator.next()).value).toBe("You're welcome. ");
     controller.abort();
     expect(await iterator.next()).toEqual({ value: undefined, done: true });
     expect(await iterator.next()).toEqual({ value: undefined, done: true });
@@ -225,5 +225,18 @@ describe('splitSentences', () => {
     ['', []],
   ])('%j → %j', (text, sentences) => {
     expect(splitSentences(text)).toEqual(sentences);
+  });
+
+  it('answers every user message said before it could answer, in order', async () => {
+    const history = [user('what is twelve times seven'), user('my name is peter')];
+    expect(await reply(history)).toEqual(['Twelve times seven is 84.', 'Nice to meet you, Peter.']);
+    // Messages it already answered are not answered again.
+    expect(await reply([user('hello'), agentSaid('Hello. How can I help?'), user('what is two plus three')])).toEqual(['Two plus three is 5.']);
+  });
+
+  it('yields pieces that join into its sentences as they are', async () => {
+    const pieces: string[] = [];
+    for await (const piece of createBuiltinAgent().reply(request('hello', {}))) pieces.push(piece);
+    expect(pieces.join('')).toBe('Hello. How can I help? ');
   });
 });

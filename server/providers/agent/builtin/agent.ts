@@ -23,15 +23,14 @@ export function rememberedName(messages: readonly AgentMessage[]): string | unde
   return name;
 }
 
-/** The utterance to answer and what the conversation before it says. */
-function understand(request: Pick<AgentRequest, 'history' | 'now' | 'timeZone'>): {
+/** What to make of the user's message at `index`, from the conversation before it. */
+function understand(request: Pick<AgentRequest, 'history' | 'now' | 'timeZone'>, index: number): {
   classification: Classification;
   context: ReplyContext;
 } {
   const { history } = request;
-  const lastUser = history.map((m) => m.role).lastIndexOf('user');
-  const utterance = lastUser >= 0 ? history[lastUser].text : '';
-  const earlier = lastUser >= 0 ? history.slice(0, lastUser) : history;
+  const utterance = index >= 0 ? history[index].text : '';
+  const earlier = index >= 0 ? history.slice(0, index) : history;
   const lastAgentReply = [...earlier].reverse().find((m) => m.role === 'agent')?.text;
   const context: ReplyContext = {
     now: request.now,
@@ -51,10 +50,19 @@ function understand(request: Pick<AgentRequest, 'history' | 'now' | 'timeZone'>)
   return { classification, context };
 }
 
-/** The whole reply as sentences, without streaming. */
+/**
+ * The whole reply as sentences, without streaming: an answer to each user message since the
+ * agent last spoke ("what time is it" and "and the date?" said before it could answer).
+ */
 export function composeReply(request: Pick<AgentRequest, 'history' | 'now' | 'timeZone'>): string[] {
-  const { classification, context } = understand(request);
-  return respond(classification, context).flatMap(splitSentences);
+  const { history } = request;
+  const lastAgent = history.map((m) => m.role).lastIndexOf('agent');
+  const unanswered = history.flatMap((m, i) => (i > lastAgent && m.role === 'user' ? [i] : []));
+  if (unanswered.length === 0) unanswered.push(-1);
+  return unanswered.flatMap((index) => {
+    const { classification, context } = understand(request, index);
+    return respond(classification, context).flatMap(splitSentences);
+  });
 }
 
 export function createBuiltinAgent(): Agent {
@@ -66,7 +74,7 @@ export function createBuiltinAgent(): Agent {
       for (const sentence of sentences) {
         // The consumer may have aborted while we were suspended at the previous yield.
         if (request.signal.aborted) return;
-        yield sentence;
+        yield `${sentence} `;
       }
     },
   };
