@@ -12,42 +12,100 @@ import { VoiceSession, type SessionLimits } from '../voice/session';
 import type { SessionInput } from '../voice/events';
 import type { TurnToStore } from '../voice/turn-recorder';
 
-/** Recognises an utterance as whatever `transcribe` says of its sample count. */
+/** A promise that never settles until `release` is called: a stalled engine on demand. */
+export class Gate {
+  private opened = false;
+  private waiters: Array<() => void> = [];
+  release(): void {
+    this.opened = true;
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+  wait(signal?: AbortSignal): Promise<void> {
+    if (this.opened) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.waiters.push(resolve);
+      signal?.addEventListener('abort', () => resolve(), { once: true });
+    });
+  }
+}
+
+/** One recognition the ScriptedStt started, to steer from a test. */
+export interface ScriptedRecognition {
+  index: number;
+  options: SttStreamOptions;
+  samples: number;
+  aborted: boolean;
+}
+
+/**
+ * Recognises an utterance as whatever `transcribe` says of its sample count (and its index:
+ * 0, 1, 2 … in the order recognitions started). A test can hold a final back (`holdFinal`),
+ * make the next start or end fail, or stall the end for ever.
+ */
 export class ScriptedStt implements Stt {
   readonly name = 'scripted';
   failNext: Error | null = null;
-  constructor(public transcribe: (samples: number) => string = () => 'hello there') {}
+  failStart: Error | null = null;
+  stallEnd = false;
+  readonly recognitions: ScriptedRecognition[] = [];
+  private readonly holds = new Map<number, Gate>();
+  constructor(public transcribe: (samples: number, index: number) => string = () => 'hello there') {}
+
+  /** The final of recognition `index` waits until the returned gate is released. */
+  holdFinal(index: number): Gate {
+    const gate = new Gate();
+    this.holds.set(index, gate);
+    return gate;
+  }
+
   start(options: SttStreamOptions): SttStream {
-    let samples = 0;
+    if (this.failStart) {
+      const failure = this.failStart;
+      this.failStart = null;
+      throw failure;
+    }
+    const recognition: ScriptedRecognition = { index: this.recognitions.length, options, samples: 0, aborted: false };
+    this.recognitions.push(recognition);
     const failure = this.failNext;
     this.failNext = null;
+    const stall = this.stallEnd;
+    this.stallEnd = false;
     return {
       write: (pcm) => {
-        samples += pcm.length;
-        options.onPartial(`heard ${samples} samples`);
+        recognition.samples += pcm.length;
+        options.onPartial(`heard ${recognition.samples} samples`);
       },
       end: async () => {
         await Promise.resolve();
         if (failure) throw failure;
-        return this.transcribe(samples);
+        if (stall) await new Promise(() => {});
+        await this.holds.get(recognition.index)?.wait();
+        return this.transcribe(recognition.samples, recognition.index);
       },
-      abort: () => {},
+      abort: () => {
+        recognition.aborted = true;
+      },
     };
   }
   async close() {}
 }
 
-/** Replies with fixed sentences; can fail or record what it was asked. */
+/** Replies with fixed sentences; can fail, stall, or record what it was asked. */
 export class ScriptedAgent implements Agent {
   readonly name = 'scripted';
   requests: AgentRequest[] = [];
   failNext: Error | null = null;
+  /** The next reply waits for this gate before its first text (released: it goes on). */
+  holdNext: Gate | null = null;
   constructor(public sentences: string[] = ['First sentence here.', 'And a second one.']) {}
   async *reply(request: AgentRequest): AsyncIterable<string> {
     this.requests.push(request);
     const failure = this.failNext;
     this.failNext = null;
+    const hold = this.holdNext;
+    this.holdNext = null;
     if (failure) throw failure;
+    await hold?.wait(request.signal);
     for (const sentence of this.sentences) {
       if (request.signal.aborted) return;
       yield `${sentence} `;
@@ -60,8 +118,13 @@ export class ToneTts implements Tts {
   readonly name = 'tone';
   readonly sampleRate = 16000;
   failAfterPieces: number | null = null;
+  /** Synthesis waits for this gate before any audio (released: it goes on). */
+  hold: Gate | null = null;
+  readonly requests: string[] = [];
   constructor(public msPerChar = 60) {}
   async *synthesize(request: TtsRequest): AsyncIterable<Int16Array> {
+    this.requests.push(request.text);
+    await this.hold?.wait(request.signal);
     const total = Math.round((request.text.length * this.msPerChar * 16000) / 1000);
     let pieces = 0;
     for (let offset = 0; offset < total; offset += 1600) {
