@@ -11,6 +11,12 @@ const port = z.coerce
   .min(1, 'must be between 1 and 65535')
   .max(65535, 'must be between 1 and 65535');
 
+const count = (example: number, what: string) =>
+  z.coerce
+    .number({ error: `must be a number of ${what}, e.g. ${example}` })
+    .int(`must be a whole number, e.g. ${example}`)
+    .min(1, 'must be at least 1');
+
 const environmentSchema = z.object({
   NODE_ENV: z
     .enum(['development', 'production', 'test'], {
@@ -31,6 +37,10 @@ const environmentSchema = z.object({
   AGENT_PROVIDER: z.enum(['builtin'], { error: 'must be builtin (the embedded agent)' }).default('builtin'),
   TTS_PROVIDER: z.enum(['flite'], { error: 'must be flite (the embedded voice)' }).default('flite'),
   FLITE_VOICE: z.enum(['kal16', 'slt', 'rms', 'awb'], { error: 'must be one of kal16, slt, rms, awb' }).default('kal16'),
+  STT_MAX_CONCURRENT: count(8, 'utterances recognised at once on this server (each embedded recogniser is a ~100 MB process)').default(8),
+  STT_MAX_PER_PERSON: count(2, 'utterances one person may have recognised at once').default(2),
+  AGENT_CONTEXT_TURNS: count(40, 'turns').default(40),
+  AGENT_CONTEXT_CHARS: count(12000, 'characters').default(12_000),
   AUTH_RATE_LIMIT: z.coerce
     .number({ error: 'must be a number of attempts per minute, e.g. 10' })
     .int('must be a whole number, e.g. 10')
@@ -61,6 +71,10 @@ export type Config = {
     tts: 'flite';
     fliteVoice: 'kal16' | 'slt' | 'rms' | 'awb';
   };
+  /** Recognisers shared fairly between people: at most this many at once, this many per person. */
+  recognition: { maxConcurrent: number; maxPerPerson: number };
+  /** The agent is given at most this many of the newest turns and characters of them. */
+  agentContext: { maxTurns: number; maxChars: number };
   /** The folder holding package.json, drizzle/ and the Next app. */
   appRoot: string;
 };
@@ -90,6 +104,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     authSecret: v.AUTH_SECRET,
     authRateLimit: v.AUTH_RATE_LIMIT,
     providers: { stt: v.STT_PROVIDER, agent: v.AGENT_PROVIDER, tts: v.TTS_PROVIDER, fliteVoice: v.FLITE_VOICE },
+    recognition: { maxConcurrent: v.STT_MAX_CONCURRENT, maxPerPerson: v.STT_MAX_PER_PERSON },
+    agentContext: { maxTurns: v.AGENT_CONTEXT_TURNS, maxChars: v.AGENT_CONTEXT_CHARS },
     appRoot,
   };
 }

@@ -29,7 +29,7 @@ async function main() {
   const handleRequest = app.getRequestHandler();
 
   const providers = await createProviders(config);
-  const sockets = new SocketServer(runtime, (context) => createSocketVoiceSession(context, { db: database.db, providers }));
+  const sockets = new SocketServer(runtime, (context) => createSocketVoiceSession(context, { db: database.db, providers, agentContext: config.agentContext }));
   const server = http.createServer((req, res) => void handleRequest(req, res));
   server.on('upgrade', (req, socket, head) => {
     if (new URL(req.url ?? '/', 'http://localhost').pathname === '/ws') {

@@ -8,6 +8,7 @@ import { createBuiltinAgent, domainPhrases } from './agent/builtin';
 import { createPocketsphinxStt, type PocketsphinxSttOptions } from './stt/pocketsphinx';
 import { loadNoiseSuppression } from './stt/pocketsphinx/noise-suppression';
 import { createFliteTts } from './tts/flite';
+import { shareFairly } from './stt/fair-share';
 
 export interface Providers extends VoiceProviders {
   close(): Promise<void>;
@@ -23,7 +24,9 @@ export async function embeddedSttOptions(): Promise<PocketsphinxSttOptions> {
 }
 
 export async function createProviders(config: Config): Promise<Providers> {
-  const stt = createPocketsphinxStt(await embeddedSttOptions());
+  const { maxConcurrent, maxPerPerson } = config.recognition;
+  const embedded = createPocketsphinxStt({ ...(await embeddedSttOptions()), maxDecoders: maxConcurrent });
+  const stt = shareFairly(embedded, { total: maxConcurrent, perOwner: maxPerPerson });
   const tts = createFliteTts({ voice: config.providers.fliteVoice });
   const agent = createBuiltinAgent();
   return {

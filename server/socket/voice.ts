@@ -6,17 +6,22 @@ import { encodeAudioChunk } from '../../lib/audio/pcm';
 import type { Database } from '../store/database';
 import { appendTurn, truncateAgentTurn } from '../store/conversations';
 import { PacedAudioOutput } from '../voice/audio-out';
+import type { ContextBounds } from '../voice/conversation';
 import { VoiceSession, type VoiceProviders } from '../voice/session';
 import type { ConnectionSession } from './connection';
 import type { SessionContext } from './upgrade';
 
-export function createSocketVoiceSession(context: SessionContext, deps: { db: Database; providers: VoiceProviders }): ConnectionSession {
+export function createSocketVoiceSession(
+  context: SessionContext,
+  deps: { db: Database; providers: VoiceProviders; agentContext?: ContextBounds },
+): ConnectionSession {
   const { out, conversationId } = context;
   const session = new VoiceSession({
     providers: deps.providers,
     events: out,
     owner: context.userId,
     history: context.history,
+    context: deps.agentContext,
     output: new PacedAudioOutput({
       sendFrame: (utteranceId, sequence, frame) =>
         out.send({ type: 'agent.audio.chunk', utteranceId, sequence, timestamp: Date.now(), audio: encodeAudioChunk(frame) }),
