@@ -40,6 +40,21 @@ test('sign up, sign out, sign in, and reach the talk page', async ({ page }) => 
   await expect(page.getByRole('heading', { name: 'Talk' })).toBeVisible();
 });
 
+test('signing up with a registered email points to sign in', async ({ page }) => {
+  const email = await signUp(page, 'taken');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/sign-in$/);
+
+  await page.goto('/sign-up');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('another long password');
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  const alert = page.getByRole('alert').filter({ hasText: /already an account with this email/ });
+  await expect(alert).toBeVisible();
+  await alert.getByRole('link', { name: 'Go to sign in' }).click();
+  await expect(page).toHaveURL(/\/sign-in$/);
+});
+
 test('create and revoke a personal API token in settings', async ({ page, request }) => {
   await signUp(page, 'tokens');
 

@@ -33,4 +33,35 @@ describe('loadConfig', () => {
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ DATABASE_URL: '' }).databaseUrl).toBeUndefined();
   });
+  describe('TRUST_PROXY', () => {
+    it('trusts no proxy by default: the connecting address is the client', () => {
+      expect(loadConfig({}).trustProxy).toEqual({ hops: 0 });
+      expect(loadConfig({ TRUST_PROXY: '' }).trustProxy).toEqual({ hops: 0 });
+    });
+
+    it('takes a number of proxies in front of the server', () => {
+      expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toEqual({ hops: 1 });
+      expect(loadConfig({ TRUST_PROXY: ' 2 ' }).trustProxy).toEqual({ hops: 2 });
+      expect(loadConfig({ TRUST_PROXY: '0' }).trustProxy).toEqual({ hops: 0 });
+    });
+
+    it('takes a comma-separated list of proxy addresses and CIDR ranges', () => {
+      expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8,127.0.0.1' }).trustProxy).toEqual({ addresses: ['10.0.0.0/8', '127.0.0.1'] });
+      expect(loadConfig({ TRUST_PROXY: ' 192.0.2.10 , fd00::/8, ::1 ' }).trustProxy).toEqual({ addresses: ['192.0.2.10', 'fd00::/8', '::1'] });
+      expect(loadConfig({ TRUST_PROXY: 'loopback' }).trustProxy).toEqual({ addresses: ['loopback'] });
+    });
+
+    it('refuses anything else, naming the variable, the bad entry and both accepted forms', () => {
+      const bad = ['true', '-1', '1.5', 'proxy.example.com', '10.0.0.0/33', '10.0.0.0/0', '::/0', '10.0.0.1,', '10.0.0.1,,127.0.0.1', '300.1.1.1', '10.0.0.0/8 127.0.0.1'];
+      for (const value of bad) {
+        expect(() => loadConfig({ TRUST_PROXY: value }), value).toThrow(ConfigError);
+        expect(() => loadConfig({ TRUST_PROXY: value }), value).toThrow(
+          `TRUST_PROXY=${JSON.stringify(value)}: must be the number of proxies in front of Parley (e.g. 1) or a comma-separated list of their addresses or CIDR ranges (e.g. 10.0.0.0/8,127.0.0.1)`,
+        );
+      }
+      expect(() => loadConfig({ TRUST_PROXY: 'proxy.example.com' })).toThrow(/"proxy\.example\.com" is not an IP address or CIDR range/);
+      expect(() => loadConfig({ TRUST_PROXY: '10.0.0.1,,127.0.0.1' })).toThrow(/an empty entry/);
+      expect(() => loadConfig({ TRUST_PROXY: '-1' })).toThrow(/"-1" is not/);
+    });
+  });
 });

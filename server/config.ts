@@ -2,7 +2,9 @@
  * Configuration comes from environment variables only, validated once at start-up.
  * A bad value stops the server with one message naming the variable and the form expected.
  */
+import net from 'node:net';
 import path from 'node:path';
+import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
 
 const port = z.coerce
@@ -16,6 +18,51 @@ const count = (example: number, what: string) =>
     .number({ error: `must be a number of ${what}, e.g. ${example}` })
     .int(`must be a whole number, e.g. ${example}`)
     .min(1, 'must be at least 1');
+
+/** Which proxies may say who the client is: `hops` nearest ones, or those at `addresses`. */
+export type TrustProxy = { hops: number } | { addresses: string[] };
+
+/** proxy-addr's names for the usual private ranges; each stands for its IPv4 and IPv6 ranges. */
+const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+const TRUST_PROXY_FORM =
+  'must be the number of proxies in front of Parley (e.g. 1) or a comma-separated list of their addresses or CIDR ranges (e.g. 10.0.0.0/8,127.0.0.1)';
+
+/** Why `entry` is not a proxy address or range, or undefined when it is one. */
+function badProxyEntry(entry: string): string | undefined {
+  if (entry === '') return 'it has an empty entry';
+  if (NAMED_RANGES.has(entry)) return undefined;
+  const slash = entry.indexOf('/');
+  const address = slash === -1 ? entry : entry.slice(0, slash);
+  const family = net.isIP(address);
+  const prefix = slash === -1 ? undefined : entry.slice(slash + 1);
+  // A /0 range would trust every address, and so believe whatever any client writes.
+  const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) >= 1 && Number(prefix) <= (family === 6 ? 128 : 32));
+  if (family === 0 || !prefixOk || !compiles(entry)) return `${JSON.stringify(entry)} is not an IP address or CIDR range`;
+  return undefined;
+}
+
+/** The last word is proxy-addr's, which server/http/client-address.ts compiles TRUST_PROXY with. */
+function compiles(entry: string): boolean {
+  try {
+    proxyAddr.compile([entry]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const trustProxy = z.string().transform((value, ctx): TrustProxy => {
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed) && Number.isSafeInteger(Number(trimmed))) return { hops: Number(trimmed) };
+  const addresses = trimmed.split(',').map((entry) => entry.trim());
+  const problem = addresses.map(badProxyEntry).find((p) => p !== undefined);
+  if (problem !== undefined) {
+    ctx.addIssue({ code: 'custom', message: `${TRUST_PROXY_FORM}; ${problem}` });
+    return z.NEVER;
+  }
+  return { addresses };
+});
 
 const environmentSchema = z.object({
   NODE_ENV: z
@@ -50,6 +97,7 @@ const environmentSchema = z.object({
     .string()
     .min(32, 'must be at least 32 characters, e.g. the output of `openssl rand -base64 32`')
     .optional(),
+  TRUST_PROXY: trustProxy.optional(),
 });
 
 export type Config = {
@@ -65,6 +113,11 @@ export type Config = {
   authRateLimit: number;
   /** undefined: a random secret is generated once and kept in dataDir. */
   authSecret: string | undefined;
+  /**
+   * Which proxies' X-Forwarded-For entries are believed; `{ hops: 0 }` (the default) believes
+   * none, so a client's address is always the connecting one.
+   */
+  trustProxy: TrustProxy;
   providers: {
     stt: 'pocketsphinx';
     agent: 'builtin';
@@ -103,6 +156,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: v.DATABASE_URL,
     authSecret: v.AUTH_SECRET,
     authRateLimit: v.AUTH_RATE_LIMIT,
+    trustProxy: v.TRUST_PROXY ?? { hops: 0 },
     providers: { stt: v.STT_PROVIDER, agent: v.AGENT_PROVIDER, tts: v.TTS_PROVIDER, fliteVoice: v.FLITE_VOICE },
     recognition: { maxConcurrent: v.STT_MAX_CONCURRENT, maxPerPerson: v.STT_MAX_PER_PERSON },
     agentContext: { maxTurns: v.AGENT_CONTEXT_TURNS, maxChars: v.AGENT_CONTEXT_CHARS },

@@ -12,6 +12,7 @@ import { setRuntime } from './runtime';
 import { SocketServer } from './socket/upgrade';
 import { createProviders } from './providers';
 import { createSocketVoiceSession } from './socket/voice';
+import { createClientAddressStamp } from './http/client-address';
 
 async function main() {
   const config = loadConfig();
@@ -30,8 +31,13 @@ async function main() {
 
   const providers = await createProviders(config);
   const sockets = new SocketServer(runtime, (context) => createSocketVoiceSession(context, { db: database.db, providers, agentContext: config.agentContext }));
-  const server = http.createServer((req, res) => void handleRequest(req, res));
+  const stampClientAddress = createClientAddressStamp(config.trustProxy);
+  const server = http.createServer((req, res) => {
+    stampClientAddress(req);
+    void handleRequest(req, res);
+  });
   server.on('upgrade', (req, socket, head) => {
+    stampClientAddress(req);
     if (new URL(req.url ?? '/', 'http://localhost').pathname === '/ws') {
       void sockets.handleUpgrade(req, socket, head);
     } else if (config.env !== 'development') {

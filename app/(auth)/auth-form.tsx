@@ -3,12 +3,13 @@ import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { authClient } from '../auth-client';
+import { authErrorMessage, type AuthErrorMessage } from './auth-error';
 
 /** Sign-in and sign-up share one form; sign-up asks for a name too. */
 export function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
   const router = useRouter();
   const params = useSearchParams();
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<AuthErrorMessage | null>(null);
   const [pending, setPending] = useState(false);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -24,11 +25,11 @@ export function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
         : await authClient.signIn.email({ email, password });
     setPending(false);
     if (result.error) {
-      setError(result.error.message ?? 'That did not work; please try again.');
+      setError(authErrorMessage(mode, result.error));
       return;
     }
     const next = params.get('next');
-    router.replace(next && next.startsWith('/') && !next.startsWith('//') ? next : '/talk');
+    router.replace(next && isOwnPath(next) ? next : '/talk');
     router.refresh();
   }
 
@@ -51,7 +52,15 @@ export function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
         />
         {error && (
           <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
-            {error}
+            {error.text}
+            {error.offerSignIn && (
+              <>
+                {' '}
+                <Link className="font-medium underline" href={withNext('/sign-in', params.get('next'))}>
+                  Go to sign in
+                </Link>
+              </>
+            )}
           </p>
         )}
         <button
@@ -75,6 +84,16 @@ export function AuthForm({ mode }: { mode: 'sign-in' | 'sign-up' }) {
       </p>
     </main>
   );
+}
+
+/** A path on this site: not `//host` nor `/\host`, which browsers take for another site. */
+function isOwnPath(path: string): boolean {
+  return path.startsWith('/') && !path.startsWith('//') && !path.startsWith('/\\');
+}
+
+/** Keeps where the person was going when they switch between sign-in and sign-up. */
+function withNext(page: string, next: string | null): string {
+  return next && isOwnPath(next) ? `${page}?next=${encodeURIComponent(next)}` : page;
 }
 
 function Field(props: { label: string; name: string; type: string; autoComplete: string; required?: boolean; minLength?: number }) {

@@ -7,6 +7,7 @@ import { drizzleAdapter } from 'better-auth/adapters/drizzle';
 import { accounts, sessions, users, verifications } from '../../lib/db/schema';
 import type { Config } from '../config';
 import type { Database } from '../store/database';
+import { CLIENT_ADDRESS_HEADER } from '../http/client-address';
 
 export function createAuth(db: Database, config: Config, secret: string) {
   return betterAuth({
@@ -30,6 +31,9 @@ export function createAuth(db: Database, config: Config, secret: string) {
         '/sign-up/email': { window: 60, max: config.authRateLimit },
       },
     },
+    // The client's address, for the limits above and each session's ipAddress, is the one
+    // server/main.ts worked out from the socket and TRUST_PROXY; never X-Forwarded-For as sent.
+    advanced: { ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] } },
     telemetry: { enabled: false },
   });
 }
