@@ -11,6 +11,12 @@ export interface SttStreamOptions {
    * the same speaker's next, and never to another speaker's.
    */
   speaker?: string;
+  /**
+   * The recognition failed while audio was still arriving (engine died, connection lost): called
+   * at most once, at once; end() then rejects with the same error. Its message is fit to show
+   * the person speaking (no process ids, paths or engine output: those go to the server log).
+   */
+  onError?(error: Error): void;
 }
 
 export interface SttStream {

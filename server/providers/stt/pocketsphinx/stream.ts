@@ -12,6 +12,19 @@ export interface UtteranceStats extends FinalResult {
 
 type StreamState = 'waiting' | 'running' | 'ending' | 'done';
 
+/**
+ * What a failed stream tells its caller, who may show it to the person speaking: what happened,
+ * without the decoder's pid, paths or stderr (the detailed error is its `cause`, and the log's).
+ */
+const FAILURE_MESSAGES = {
+  died: 'the speech recogniser stopped unexpectedly',
+  hung: 'the speech recogniser stopped responding',
+  unavailable: 'the speech recogniser could not be started',
+  closed: 'the speech recogniser was shut down',
+} as const;
+
+type FailureKind = keyof typeof FAILURE_MESSAGES;
+
 export class PocketsphinxStream implements SttStream, DecoderClient {
   private state: StreamState = 'waiting';
   private decoder: DecoderProcess | null = null;
@@ -22,9 +35,12 @@ export class PocketsphinxStream implements SttStream, DecoderClient {
   private endPromise: Promise<string> | null = null;
   private resolveEnd: ((text: string) => void) | null = null;
   private rejectEnd: ((error: Error) => void) | null = null;
-  /** Set when the decoder died before end() was called; end() then rejects with it. */
+  /** Set when the stream failed (decoder died, none could be loaded); end() rejects with it. */
   private failure: Error | null = null;
   private endTimer: NodeJS.Timeout | null = null;
+  /** We killed the decoder ourselves for giving no sign of life while finishing. */
+  private killedAsHung = false;
+  private aborted = false;
 
   constructor(
     private readonly pool: DecoderPool,
@@ -69,6 +85,7 @@ export class PocketsphinxStream implements SttStream, DecoderClient {
 
   /** Frees the decoder for the next stream at once; an end() already pending resolves "". */
   abort(): void {
+    this.aborted = true;
     if (this.state === 'done') return;
     const decoder = this.decoder;
     this.finish();
@@ -101,8 +118,7 @@ export class PocketsphinxStream implements SttStream, DecoderClient {
     if (this.state === 'done') return;
     this.finish();
     this.queued = [];
-    this.failure = error;
-    if (this.endRequested) this.settle(error);
+    this.failWith(this.pool.isClosed ? 'closed' : 'unavailable', error);
   }
 
   private readonly listener: UtteranceListener = {
@@ -124,11 +140,30 @@ export class PocketsphinxStream implements SttStream, DecoderClient {
     onDeath: (error) => {
       if (this.state === 'done') return;
       this.finish();
-      this.failure = error;
-      if (this.endRequested) this.settle(error);
+      this.failWith(this.pool.isClosed ? 'closed' : this.killedAsHung ? 'hung' : 'died', error);
       // The pool drops the dead process and loads a replacement.
     },
   };
+
+  /**
+   * The stream is over without a transcript: log what really happened (`detail` names the
+   * process, how it ended and its stderr), reject end() with an error fit for the client, and
+   * if audio was still arriving, report that error through onError at once.
+   */
+  private failWith(kind: FailureKind, detail: Error): void {
+    const error = new Error(FAILURE_MESSAGES[kind], { cause: detail });
+    this.failure = error;
+    if (kind === 'unavailable') console.error(`[stt] no decoder could be loaded for an utterance: ${detail.message}`);
+    else if (kind !== 'closed') console.error(`[stt] recognition failed ${this.endRequested ? 'after the end of speech' : 'mid-utterance'}: ${detail.message}`);
+    if (this.endRequested) {
+      this.settle(error);
+      return;
+    }
+    const onError = this.options.onError;
+    // A microtask: fail() may run inside start() (the pool fails fast while loading is broken),
+    // before the caller holds the stream.
+    if (onError) queueMicrotask(() => !this.aborted && onError(error));
+  }
 
   private sendEnd(): void {
     if (!this.decoder) return;
@@ -144,6 +179,7 @@ export class PocketsphinxStream implements SttStream, DecoderClient {
     if (this.endTimer) clearTimeout(this.endTimer);
     this.endTimer = setTimeout(() => {
       // kill() makes the decoder report its death, which rejects end() via onDeath.
+      this.killedAsHung = true;
       decoder.kill(`gave no sign of life for ${this.endTimeoutMs} ms while finishing an utterance`);
     }, this.endTimeoutMs);
   }
