@@ -12,11 +12,11 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createFliteTts, type FliteTts, type FliteVoice } from '../../tts/flite';
-import { seededRandom } from '../../../../lib/seeded-random';
-import { addNoise, rms } from '../../../testing/speech';
+import { createFliteTts, type FliteTts, type FliteVoice } from '../../providers/tts/flite';
+import { seededRandom } from '../../../lib/seeded-random';
+import { addNoise, rms } from '../../testing/speech';
 import { loadRecording } from './recordings';
-import { concatPcm } from '../../../../lib/audio/pcm';
+import { concatPcm } from '../../../lib/audio/pcm';
 
 export const SAMPLE_RATE = 16000;
 
