@@ -56,7 +56,7 @@ import {
   SpeechRenderer,
   type EvalVoice,
   type NoiseLevel,
-} from '../server/evaluation/stt/speech';
+} from '../server/evaluation/stt/clips';
 
 const { values } = parseArgs({
   options: {

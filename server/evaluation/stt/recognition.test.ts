@@ -12,7 +12,7 @@ import type { PocketsphinxStt } from '../../providers/stt/pocketsphinx';
 import { createEvalStt } from './configs';
 import { evalItems, type EvalItem } from './corpus';
 import { decodeCases, overall, type CaseResult, type EvalCase } from './run';
-import { FLITE_VOICES, SpeechRenderer } from './speech';
+import { FLITE_VOICES, SpeechRenderer } from './clips';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chunkPcm, closeSpeechEngines, synthesizeSpeech } from '../../../testing/speech';
+import { chunkPcm, closeSpeechEngines, synthesizeSpeech } from '../../../testing/test-speech';
 import type { SttStream } from '../types';
 import { wordErrorRate } from '../wer';
 import { createPocketsphinxStt, type PocketsphinxStt } from './index';

@@ -1,5 +1,5 @@
 /**
- * Evaluation speech: every offline voice we have (the four Flite voices at normal and changed
+ * The evaluation's clips: every offline voice we have (the four Flite voices at normal and changed
  * speaking rates, espeak-ng accents and variants), mixed with noise and cut the way a browser
  * client sends an utterance (its VAD's ~300 ms pre-roll before the speech, ~550 ms hangover
  * after it, a faint noise floor throughout), 16 kHz mono PCM16.
@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createFliteTts, type FliteTts, type FliteVoice } from '../../providers/tts/flite';
 import { seededRandom } from '../../../lib/seeded-random';
-import { addNoise, rms } from '../../testing/speech';
+import { addNoise, rms } from '../../testing/test-speech';
 import { loadRecording } from './recordings';
 import { concatPcm } from '../../../lib/audio/pcm';
 
@@ -163,7 +163,7 @@ function renderEspeak(voice: Extract<EvalVoice, { engine: 'espeak' }>, text: str
 /**
  * The utterance as a client sends it: lead-in and trailing silence, the noise floor, and for
  * the snr levels noise whose RMS is that many dB below the RMS of the rendered speech (as
- * rendered, like server/testing/speech.ts), over the whole clip. Recordings keep their own
+ * rendered, like server/testing/test-speech.ts), over the whole clip. Recordings keep their own
  * silence and room (`recorded`: no lead-in, trail or floor added), noise is added the same way.
  */
 export function prepareClip(clean: Int16Array, noise: NoiseLevel, seed: number, recorded = false): Int16Array {
