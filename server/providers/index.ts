@@ -8,6 +8,7 @@ import { createBuiltinAgent, domainPhrases } from './agent/builtin';
 import { createPocketsphinxStt, type PocketsphinxSttOptions } from './stt/pocketsphinx';
 import { loadNoiseSuppression } from './stt/pocketsphinx/noise-suppression';
 import { createFliteTts } from './tts/flite';
+import { resampledTo16kHz } from './tts/resampled';
 
 export interface Providers extends VoiceProviders {
   close(): Promise<void>;
@@ -24,7 +25,8 @@ export async function embeddedSttOptions(): Promise<PocketsphinxSttOptions> {
 
 export async function createProviders(config: Config): Promise<Providers> {
   const stt = createPocketsphinxStt(await embeddedSttOptions());
-  const tts = createFliteTts({ voice: config.providers.fliteVoice });
+  // Flite speaks at 16 kHz already; an engine at another rate is resampled here, in one place.
+  const tts = await resampledTo16kHz(createFliteTts({ voice: config.providers.fliteVoice }));
   const agent = createBuiltinAgent();
   return {
     stt,
