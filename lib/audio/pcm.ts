@@ -1,6 +1,7 @@
 /**
  * PCM16 helpers used by the browser and the server alike. The contract's audio is base64 of
- * 16-bit signed little-endian mono samples at 16 kHz.
+ * 16-bit signed little-endian mono samples at 16 kHz (the server codes it with Buffer instead:
+ * server/audio/base64-pcm.ts, with the same checks).
  */
 import { MAX_CHUNK_BYTES } from '../contract/messages';
 
@@ -19,8 +20,8 @@ export type DecodedAudio = { ok: true; samples: Int16Array } | AudioChunkProblem
 
 /**
  * Every rule of the contract for an audio field, checked before decoding it: how many bytes it
- * decodes to, or what is wrong with it. For every decoder of the contract's audio, so all refuse
- * the same chunks with the same words.
+ * decodes to, or what is wrong with it. Shared by the browser's decoder (below) and the server's
+ * (server/audio/base64-pcm.ts), so both refuse the same chunks with the same words.
  */
 export function checkAudioChunk(base64: string, maxBytes = MAX_CHUNK_BYTES): { ok: true; byteLength: number } | AudioChunkProblem {
   // Check the size before decoding: a 60 KiB string should not be decoded only to be refused.

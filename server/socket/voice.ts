@@ -1,5 +1,5 @@
 /** A VoiceSession whose agent speech goes out as contract `agent.audio.chunk` frames. */
-import { encodeAudioChunk } from '../../lib/audio/pcm';
+import { encodeAudioChunk } from '../audio/base64-pcm';
 import type { Database } from '../store/database';
 import { appendTurn, truncateAgentTurn } from '../store/conversations';
 import { PacedAudioOut } from '../voice/audio-out';

@@ -3,7 +3,7 @@
  * contract messages directly (no socket, no audio engines), recording what comes out.
  */
 import type { ServerMessage, ServerMessageOf } from '../../lib/contract/messages';
-import { encodeAudioChunk } from '../../lib/audio/pcm';
+import { encodeAudioChunk } from '../audio/base64-pcm';
 import type { Agent, AgentRequest } from '../providers/agent/types';
 import type { Stt, SttStream } from '../providers/stt/types';
 import type { Tts, TtsRequest } from '../providers/tts/types';

@@ -4,7 +4,7 @@
  * reports every problem as a non-fatal contract error. Knows nothing of sockets.
  */
 import { AUDIO_FORMAT, type ClientMessage, type ErrorCode } from '../../lib/contract/messages';
-import { decodeAudioChunk } from '../../lib/audio/pcm';
+import { decodeAudioChunk } from '../audio/base64-pcm';
 
 type UserAudioMessage = Extract<ClientMessage, { type: 'user.audio.start' | 'user.audio.chunk' | 'user.audio.end' }>;
 
