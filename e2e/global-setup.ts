@@ -1,7 +1,7 @@
 /** Synthesises the fake microphone recordings before any browser starts. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { closeSpeechEngines, writeSpeechWav } from '../server/testing/speech';
+import { closeSpeechEngines, writeSpeechWav } from '../server/testing/test-speech';
 import { FAKE_MIC_DIR } from './chromium';
 
 export const FAKE_MIC_TEXT = { question: 'what is twelve times seven' } as const;

@@ -6,7 +6,7 @@
  */
 import { ContractClient } from '../server/testing/contract-client';
 import { startServer } from '../server/testing/server-process';
-import { closeSpeechEngines, synthesizeSpeech } from '../server/testing/speech';
+import { closeSpeechEngines, synthesizeSpeech } from '../server/testing/test-speech';
 import { signUp } from '../server/testing/users';
 
 const turns = Number(process.argv[2] ?? 20);

@@ -29,9 +29,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { evalItems, hashString, type EvalItem } from '../server/providers/stt/eval/corpus';
-import { recordedItems } from '../server/providers/stt/eval/recordings';
-import { createEvalStt, describeConfig, type ConfigName } from '../server/providers/stt/eval/configs';
+import { evalItems, hashString, type EvalItem } from '../server/evaluation/stt/corpus';
+import { recordedItems } from '../server/evaluation/stt/recordings';
+import { createEvalStt, describeConfig, type ConfigName } from '../server/evaluation/stt/configs';
 import {
   clipFor,
   decodeCases,
@@ -45,7 +45,7 @@ import {
   type CellSummary,
   type EvalCase,
   type LatencySample,
-} from '../server/providers/stt/eval/run';
+} from '../server/evaluation/stt/run';
 import {
   ALL_VOICES,
   ESPEAK_VOICES,
@@ -56,7 +56,7 @@ import {
   SpeechRenderer,
   type EvalVoice,
   type NoiseLevel,
-} from '../server/providers/stt/eval/speech';
+} from '../server/evaluation/stt/clips';
 
 const { values } = parseArgs({
   options: {

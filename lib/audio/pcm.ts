@@ -1,6 +1,7 @@
 /**
  * PCM16 helpers used by the browser and the server alike. The contract's audio is base64 of
- * 16-bit signed little-endian mono samples at 16 kHz.
+ * 16-bit signed little-endian mono samples at 16 kHz (the server codes it with Buffer instead:
+ * server/audio/base64-pcm.ts, with the same checks).
  */
 import { MAX_CHUNK_BYTES } from '../contract/messages';
 
@@ -13,12 +14,16 @@ export function msOfSamples(sampleCount: number, sampleRate = SAMPLE_RATE): numb
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
-export type DecodedAudio =
-  | { ok: true; samples: Int16Array }
-  | { ok: false; code: 'invalid_audio' | 'odd_byte_count' | 'chunk_too_large'; message: string };
+export type AudioChunkProblem = { ok: false; code: 'invalid_audio' | 'odd_byte_count' | 'chunk_too_large'; message: string };
 
-/** Decodes a contract audio field, checking every rule of the contract on the way. */
-export function decodeAudioChunk(base64: string, maxBytes = MAX_CHUNK_BYTES): DecodedAudio {
+export type DecodedAudio = { ok: true; samples: Int16Array } | AudioChunkProblem;
+
+/**
+ * Every rule of the contract for an audio field, checked before decoding it: how many bytes it
+ * decodes to, or what is wrong with it. Shared by the browser's decoder (below) and the server's
+ * (server/audio/base64-pcm.ts), so both refuse the same chunks with the same words.
+ */
+export function checkAudioChunk(base64: string, maxBytes = MAX_CHUNK_BYTES): { ok: true; byteLength: number } | AudioChunkProblem {
   // Check the size before decoding: a 60 KiB string should not be decoded only to be refused.
   if (base64.length > Math.ceil(maxBytes / 3) * 4) {
     return { ok: false, code: 'chunk_too_large', message: `audio is over ${maxBytes} bytes (200 ms); send 20–40 ms per chunk.` };
@@ -26,13 +31,21 @@ export function decodeAudioChunk(base64: string, maxBytes = MAX_CHUNK_BYTES): De
   if (!BASE64.test(base64)) {
     return { ok: false, code: 'invalid_audio', message: 'audio is not valid base64 (standard alphabet, with padding).' };
   }
-  const binary = atob(base64);
-  if (binary.length > maxBytes) {
+  const byteLength = (base64.length / 4) * 3 - (base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0);
+  if (byteLength > maxBytes) {
     return { ok: false, code: 'chunk_too_large', message: `audio is over ${maxBytes} bytes (200 ms); send 20–40 ms per chunk.` };
   }
-  if (binary.length % 2 !== 0) {
-    return { ok: false, code: 'odd_byte_count', message: `audio has ${binary.length} bytes; PCM16 needs an even number.` };
+  if (byteLength % 2 !== 0) {
+    return { ok: false, code: 'odd_byte_count', message: `audio has ${byteLength} bytes; PCM16 needs an even number.` };
   }
+  return { ok: true, byteLength };
+}
+
+/** Decodes a contract audio field, checking every rule of the contract on the way. */
+export function decodeAudioChunk(base64: string, maxBytes = MAX_CHUNK_BYTES): DecodedAudio {
+  const checked = checkAudioChunk(base64, maxBytes);
+  if (!checked.ok) return checked;
+  const binary = atob(base64);
   const samples = new Int16Array(binary.length / 2);
   for (let i = 0; i < samples.length; i++) {
     // Little-endian, then sign-extend through Int16Array's store.

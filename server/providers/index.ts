@@ -9,6 +9,7 @@ import { createPocketsphinxStt, type PocketsphinxSttOptions } from './stt/pocket
 import { loadNoiseSuppression } from './stt/pocketsphinx/noise-suppression';
 import { createFliteTts } from './tts/flite';
 import { shareFairly } from './stt/fair-share';
+import { resampledTo16kHz } from './tts/resampled';
 
 export interface Providers extends VoiceProviders {
   close(): Promise<void>;
@@ -27,7 +28,8 @@ export async function createProviders(config: Config): Promise<Providers> {
   const { maxConcurrent, maxPerPerson } = config.recognition;
   const embedded = createPocketsphinxStt({ ...(await embeddedSttOptions()), maxDecoders: maxConcurrent });
   const stt = shareFairly(embedded, { total: maxConcurrent, perOwner: maxPerPerson });
-  const tts = createFliteTts({ voice: config.providers.fliteVoice });
+  // Flite speaks at 16 kHz already; an engine at another rate is resampled here, in one place.
+  const tts = await resampledTo16kHz(createFliteTts({ voice: config.providers.fliteVoice }));
   const agent = createBuiltinAgent();
   return {
     stt,

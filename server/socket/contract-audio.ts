@@ -5,7 +5,8 @@
  * audio for a while is ended, and audio faster than a few times real time closes the socket.
  */
 import { AUDIO_FORMAT, type ClientMessage, type ErrorCode } from '../../lib/contract/messages';
-import { decodeAudioChunk, msOfSamples } from '../../lib/audio/pcm';
+import { msOfSamples } from '../../lib/audio/pcm';
+import { decodeAudioChunk } from '../audio/base64-pcm';
 import type { SessionInput } from '../voice/events';
 
 type UserAudioMessage = Extract<ClientMessage, { type: 'user.audio.start' | 'user.audio.chunk' | 'user.audio.end' }>;

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { encodeAudioChunk } from '../../lib/audio/pcm';
 import { ContractClient } from '../testing/contract-client';
-import { closeSpeechEngines, synthesizeSpeech } from '../testing/speech';
+import { closeSpeechEngines, synthesizeSpeech } from '../testing/test-speech';
 import { signUp, type TestUser } from '../testing/users';
 
 const baseUrl = inject('serverUrl');

@@ -6,7 +6,7 @@
 import { afterAll, expect, it } from 'vitest';
 import { ContractClient } from '../testing/contract-client';
 import { startServer, type RunningServer } from '../testing/server-process';
-import { closeSpeechEngines, synthesizeSpeech } from '../testing/speech';
+import { closeSpeechEngines, synthesizeSpeech } from '../testing/test-speech';
 import { signUp } from '../testing/users';
 
 let server: RunningServer | undefined;

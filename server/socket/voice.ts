@@ -2,7 +2,7 @@
  * The socket transport's voice session: contract frames in (through serveConnection), the
  * session's events out as contract messages, agent speech out as `agent.audio.chunk` frames.
  */
-import { encodeAudioChunk } from '../../lib/audio/pcm';
+import { encodeAudioChunk } from '../audio/base64-pcm';
 import type { Database } from '../store/database';
 import { appendTurn, truncateAgentTurn } from '../store/conversations';
 import { PacedAudioOutput } from '../voice/audio-out';

@@ -5,7 +5,7 @@
  */
 import WebSocket from 'ws';
 import { serverMessage, type ServerMessage, type ServerMessageOf } from '../../lib/contract/messages';
-import { encodeAudioChunk } from '../../lib/audio/pcm';
+import { encodeAudioChunk } from '../audio/base64-pcm';
 
 export class ContractClient {
   readonly received: ServerMessage[] = [];

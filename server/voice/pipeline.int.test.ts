@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { wordErrorRate } from '../providers/stt/wer';
 import { ContractClient } from '../testing/contract-client';
-import { closeSpeechEngines, synthesizeSpeech } from '../testing/speech';
+import { closeSpeechEngines, synthesizeSpeech } from '../testing/test-speech';
 import { signUp, type TestUser } from '../testing/users';
 
 const baseUrl = inject('serverUrl');

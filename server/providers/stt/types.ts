@@ -12,9 +12,9 @@ export interface SttStreamOptions {
    */
   speaker?: string;
   /**
-   * The recognition failed while audio was still arriving (engine died, connection lost):
-   * called at most once, at once; `end()` then rejects with the same error. The message is
-   * shown to the person: no process ids or internal paths in it.
+   * The recognition failed while audio was still arriving (engine died, connection lost): called
+   * at most once, at once; end() then rejects with the same error. Its message is fit to show
+   * the person speaking (no process ids, paths or engine output: those go to the server log).
    */
   onError?(error: Error): void;
   /** Who is speaking, as an account (fair sharing of recognisers between people). */

@@ -1,4 +1,4 @@
-/** Text-to-speech: one sentence in, 16 kHz mono PCM16 out, cancellable. */
+/** Text-to-speech: one sentence in, mono PCM16 out, cancellable. */
 export interface TtsRequest {
   text: string;
   /** Aborted on barge-in: the provider stops work and the iterator ends. */
@@ -7,7 +7,11 @@ export interface TtsRequest {
 
 export interface Tts {
   readonly name: string;
-  readonly sampleRate: 16000;
+  /**
+   * The rate of the audio synthesize() yields, whatever the engine makes. The voice session
+   * wants 16 kHz: createProviders converts any other rate (resampledTo16kHz in resampled.ts).
+   */
+  readonly sampleRate: number;
   /** Audio of the text, in pieces of any size, as soon as they exist. */
   synthesize(request: TtsRequest): AsyncIterable<Int16Array>;
   close(): Promise<void>;

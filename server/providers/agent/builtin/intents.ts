@@ -523,7 +523,7 @@ export const INTENT_PATTERNS: Readonly<Partial<Record<IntentName, readonly Patte
 };
 
 /** What was heard, for echoing back: sentence punctuation dropped, at most a dozen words. */
-export function heardText(original: string): string {
+export function echoedText(original: string): string {
   const words = original.replace(/[.!?;:"\u201c\u201d]/g, ' ').split(/\s+/).filter(Boolean);
   return words.length > 12 ? `${words.slice(0, 12).join(' ')} and so on` : words.join(' ');
 }
@@ -551,7 +551,7 @@ function classifyUtterance(u: Utterance): Classification {
     }
   }
   if (greeting) return { intent: 'greeting', slots: { phrase: greeting.phrase } };
-  return { intent: 'unknown', slots: { heard: heardText(u.original) } };
+  return { intent: 'unknown', slots: { heard: echoedText(u.original) } };
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * One `pocketsphinx-decoder` child process (see decoder.c for the wire protocol):
  * spawns it, frames commands onto stdin, parses its JSON lines, and reports its death.
- * It knows nothing about pooling; index.ts does that.
+ * It knows nothing about pooling; decoder-pool.ts does that.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { concatPcm } from '../../../../lib/audio/pcm';
 import { seededRandom } from '../../../../lib/seeded-random';
-import { addNoise, closeSpeechEngines, rms, synthesizeSpeech } from '../../../testing/speech';
+import { addNoise, closeSpeechEngines, rms, synthesizeSpeech } from '../../../testing/test-speech';
 import { loadNoiseSuppression, type NoiseSuppression } from './noise-suppression';
 
 /** Runs `pcm` through a fresh suppressor in chunks of the given sizes (cycled). */

@@ -5,7 +5,7 @@
  * noise at 10 dB SNR from ~58% to ~35% and leaves clean speech as it was (docs/recognition.md).
  *
  * RNNoise works on 10 ms frames at 48 kHz, so each stream resamples 16 kHz → 48 kHz → 16 kHz
- * with the Speex resampler (@echogarden/speex-resampler-wasm, its SIMD build). A little of the input is kept
+ * with the Speex resampler (server/audio/resampler.ts). A little of the input is kept
  * under the denoised signal (`residual`): a recogniser does better with a steady trace of noise
  * than with noise that comes and goes with every word (measured, see docs/recognition.md).
  *
@@ -13,16 +13,12 @@
  * delays are taken out, and flush() returns the rest, so the output is as long as the input.
  */
 import createRnnoiseModule, { type RnnoiseModule } from '@echogarden/rnnoise-wasm';
-import createSpeexResamplerModule, { type SpeexResamplerModule } from '@echogarden/speex-resampler-wasm/simd';
 import { concatPcm } from '../../../../lib/audio/pcm';
+import { loadResamplers, type Resampler, type Resamplers } from '../../../audio/resampler';
 
 const RATE = 16000;
 const RNNOISE_RATE = 48000;
 const FRAME = 480; // RNNoise's frame: 10 ms at 48 kHz
-/** Largest chunk one resampler call takes (longer input is fed in pieces). */
-const MAX_CHUNK = 4096;
-/** Speex quality 0-10: 5 costs ~20-40 µs per 20 ms and keeps the speech band flat. */
-const RESAMPLER_QUALITY = 5;
 
 /** Measured on the evaluation set's dev split (docs/recognition.md). */
 export const DEFAULT_RESIDUAL = 0.15;
@@ -42,13 +38,13 @@ export interface NoiseSuppression {
 
 interface Modules {
   rnnoise: RnnoiseModule;
-  resampler: SpeexResamplerModule;
+  resamplers: Resamplers;
 }
 
 let modules: Promise<Modules> | null = null;
 
 function loadModules(): Promise<Modules> {
-  modules ??= Promise.all([createRnnoiseModule(), createSpeexResamplerModule()]).then(([rnnoise, resampler]) => ({ rnnoise, resampler }));
+  modules ??= Promise.all([createRnnoiseModule(), loadResamplers()]).then(([rnnoise, resamplers]) => ({ rnnoise, resamplers }));
   return modules;
 }
 
@@ -79,8 +75,9 @@ export class NoiseSuppressor {
     private readonly residual: number,
   ) {
     const { rnnoise } = modules;
-    this.up = new Resampler(modules.resampler, RATE, RNNOISE_RATE);
-    this.down = new Resampler(modules.resampler, RNNOISE_RATE, RATE);
+    // Their own flush() is not used: flush() below pushes silence through the whole chain.
+    this.up = modules.resamplers.create(RATE, RNNOISE_RATE);
+    this.down = modules.resamplers.create(RNNOISE_RATE, RATE);
     this.state = rnnoise._rnnoise_create(0);
     this.framePointer = rnnoise._malloc(FRAME * 4);
     if (!this.state || !this.framePointer) throw new Error('RNNoise: out of wasm memory');
@@ -143,59 +140,6 @@ export class NoiseSuppressor {
     }
     for (; offset < input.length; offset++) this.pending[this.pendingLength++] = input[offset];
     return out.subarray(0, written);
-  }
-}
-
-/** One direction of streaming resampling through the Speex resampler (mono, int16). */
-class Resampler {
-  private readonly state: number;
-  private readonly inputPointer: number;
-  private readonly outputPointer: number;
-  private readonly lengthsPointer: number; // two uint32: input length, output length
-  private readonly maxOutput: number;
-
-  constructor(
-    private readonly module: SpeexResamplerModule,
-    private readonly inRate: number,
-    private readonly outRate: number,
-  ) {
-    const errorPointer = module._malloc(4);
-    this.state = module._speex_resampler_init(1, inRate, outRate, RESAMPLER_QUALITY, errorPointer);
-    const error = module.HEAPU32[errorPointer / 4];
-    module._free(errorPointer);
-    if (!this.state || error !== 0) throw new Error(`Speex resampler ${inRate} → ${outRate} Hz failed to start (error ${error})`);
-    // Without this the output starts with the filter's delay in zeros.
-    module._speex_resampler_skip_zeros(this.state);
-    this.maxOutput = Math.ceil((MAX_CHUNK * outRate) / inRate) + 64;
-    this.inputPointer = module._malloc(MAX_CHUNK * 2);
-    this.outputPointer = module._malloc(this.maxOutput * 2);
-    this.lengthsPointer = module._malloc(8);
-  }
-
-  process(input: Int16Array): Int16Array {
-    const m = this.module;
-    const parts: Int16Array[] = [];
-    for (let offset = 0; offset < input.length; ) {
-      const count = Math.min(MAX_CHUNK, input.length - offset);
-      m.HEAP16.set(input.subarray(offset, offset + count), this.inputPointer / 2);
-      m.HEAPU32[this.lengthsPointer / 4] = count;
-      m.HEAPU32[this.lengthsPointer / 4 + 1] = this.maxOutput;
-      const status = m._speex_resampler_process_int(this.state, 0, this.inputPointer, this.lengthsPointer, this.outputPointer, this.lengthsPointer + 4);
-      if (status !== 0) throw new Error(`Speex resampler ${this.inRate} → ${this.outRate} Hz failed (error ${status})`);
-      const used = m.HEAPU32[this.lengthsPointer / 4];
-      const produced = m.HEAPU32[this.lengthsPointer / 4 + 1];
-      parts.push(m.HEAP16.slice(this.outputPointer / 2, this.outputPointer / 2 + produced));
-      if (used === 0) throw new Error(`Speex resampler ${this.inRate} → ${this.outRate} Hz took no input`);
-      offset += used;
-    }
-    return concatPcm(parts);
-  }
-
-  close(): void {
-    this.module._speex_resampler_destroy(this.state);
-    this.module._free(this.inputPointer);
-    this.module._free(this.outputPointer);
-    this.module._free(this.lengthsPointer);
   }
 }
 

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chunkPcm, closeSpeechEngines, synthesizeSpeech } from '../../../testing/speech';
+import { chunkPcm, closeSpeechEngines, synthesizeSpeech } from '../../../testing/test-speech';
 import type { SttStream } from '../types';
 import { wordErrorRate } from '../wer';
 import { createPocketsphinxStt, type PocketsphinxStt } from './index';
@@ -111,16 +111,36 @@ describe('pocketsphinx STT', () => {
     expect(wordErrorRate(other, textB)).toBeLessThanOrEqual(0.2);
   });
 
-  it('rejects end() when the decoder is killed mid-utterance, and the next stream works', async () => {
+  it('reports a decoder killed mid-utterance at once (onError, no pid), end() rejects with it, and the next stream works', async () => {
     let sawPartial!: () => void;
     const partialSeen = new Promise<void>((resolve) => (sawPartial = resolve));
-    const stream = stt.start({ onPartial: () => sawPartial() });
+    let reportError!: (error: Error) => void;
+    const reported = new Promise<Error>((resolve) => (reportError = resolve));
+    let errors = 0;
+    const stream = stt.start({
+      onPartial: () => sawPartial(),
+      onError: (error) => {
+        errors++;
+        reportError(error);
+      },
+    });
     await feed(stream, questionAudio.subarray(0, 16000 * 1.2), 4);
     await partialSeen; // the decoder is really mid-utterance
     const [pid] = stt.stats().busyPids;
+    const killedAt = performance.now();
     process.kill(pid, 'SIGKILL');
 
-    await expect(stream.end()).rejects.toThrow(/pocketsphinx decoder \(pid \d+\) was killed by SIGKILL/);
+    // The audio is still open: no end() yet. The failure comes by itself.
+    const error = await reported;
+    const reportMs = performance.now() - killedAt;
+    expect(error.message).toBe('the speech recogniser stopped unexpectedly');
+    expect(error.message).not.toContain(String(pid));
+    expect(error.message).not.toMatch(/pid|\//);
+    expect((error.cause as Error).message).toMatch(/pocketsphinx decoder \(pid \d+\) was killed by SIGKILL/); // what the log says
+    expect(reportMs).toBeLessThan(1000); // measured 12 ms: the child's close event, not end()
+    stream.write(questionAudio.subarray(0, 320)); // late audio is ignored
+    await expect(stream.end()).rejects.toBe(error);
+    expect(errors).toBe(1);
     expect(stt.stats().busyPids).not.toContain(pid);
 
     const next = stt.start({ onPartial: () => {} });
@@ -140,7 +160,7 @@ describe('pocketsphinx STT', () => {
       });
       for (const pid of decoders.trim().split('\n')) process.kill(Number(pid), 'SIGKILL');
 
-      await expect(stream.end()).rejects.toThrow(/killed by SIGKILL/);
+      await expect(stream.end()).rejects.toThrow('the speech recogniser stopped unexpectedly');
       const next = local.start({ onPartial: () => {} });
       await feed(next, questionAudio, 8);
       expect(wordErrorRate(question, await next.end())).toBeLessThanOrEqual(0.2);
@@ -159,7 +179,9 @@ describe('pocketsphinx STT', () => {
       process.kill(pid, 'SIGSTOP'); // alive but frozen: only the timeout can notice
 
       const started = performance.now();
-      await expect(stream.end()).rejects.toThrow(/pocketsphinx decoder \(pid \d+\) gave no sign of life for 1000 ms/);
+      const ended = stream.end();
+      await expect(ended).rejects.toThrow('the speech recogniser stopped responding');
+      await expect(ended).rejects.toMatchObject({ cause: { message: expect.stringMatching(/pocketsphinx decoder \(pid \d+\) gave no sign of life for 1000 ms/) } });
       expect(performance.now() - started).toBeGreaterThanOrEqual(950);
       await sleep(50);
       expect(isRunning(pid)).toBe(false); // the pool killed it
@@ -256,8 +278,15 @@ describe('pocketsphinx STT', () => {
     const broken = createPocketsphinxStt({ decoderArgs: ['-no-such-flag', '1'] });
     try {
       await expect(broken.ready()).rejects.toThrow(/exited with code 1.*Unknown argument name '-no-such-flag'/s);
-      const stream = broken.start({ onPartial: () => {} });
-      await expect(stream.end()).rejects.toThrow(/Unknown argument name/);
+      // A stream hears of it at once (whether it waited for a load or loading was already
+      // backing off), in words fit for the client; the decoder's stderr stays in the cause.
+      let reportError!: (error: Error) => void;
+      const reported = new Promise<Error>((resolve) => (reportError = resolve));
+      const stream = broken.start({ onPartial: () => {}, onError: (error) => reportError(error) });
+      const error = await reported;
+      expect(error.message).toBe('the speech recogniser could not be started');
+      expect((error.cause as Error).message).toMatch(/Unknown argument name/);
+      await expect(stream.end()).rejects.toBe(error);
     } finally {
       await broken.close();
     }

@@ -4,9 +4,9 @@
  * (embeddedSttOptions: the built-in agent's domain model with the general model, and noise
  * suppression), with overrides for tuning experiments.
  */
-import { embeddedSttOptions } from '../..';
-import { createPocketsphinxStt, type PocketsphinxStt, type PocketsphinxSttOptions, type UtteranceStats } from '../pocketsphinx';
-import { loadNoiseSuppression } from '../pocketsphinx/noise-suppression';
+import { embeddedSttOptions } from '../../providers';
+import { createPocketsphinxStt, type PocketsphinxStt, type PocketsphinxSttOptions, type UtteranceStats } from '../../providers/stt/pocketsphinx';
+import { loadNoiseSuppression } from '../../providers/stt/pocketsphinx/noise-suppression';
 
 export type ConfigName = 'baseline' | 'server';
 

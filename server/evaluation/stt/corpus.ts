@@ -11,8 +11,8 @@
  * Every item is in exactly one split: `dev` (about a third) is for tuning decoder settings,
  * `test` for the reported figures, so the tuning never sees the reported utterances.
  */
-import type { IntentName } from '../../agent/builtin';
-import { seededRandom } from '../../../../lib/seeded-random';
+import type { IntentName } from '../../providers/agent/builtin';
+import { seededRandom } from '../../../lib/seeded-random';
 
 export type EvalDomain = 'in' | 'open';
 export type EvalSplit = 'dev' | 'test';

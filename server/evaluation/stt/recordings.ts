@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { decodeWav } from '../../tts/flite/wav';
+import { decodeWav } from '../../providers/tts/flite/wav';
 import type { EvalItem } from './corpus';
 
 export const TESTDATA_DIR = '/usr/share/pocketsphinx/test/data';

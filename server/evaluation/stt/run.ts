@@ -4,11 +4,11 @@
  * on sample counts), scores the transcripts, and aggregates them into a table. Latency is
  * measured separately, on utterances fed in real time.
  */
-import { chunkPcm } from '../../../testing/speech';
-import type { Stt } from '../types';
+import { chunkPcm } from '../../testing/test-speech';
+import type { Stt } from '../../providers/stt/types';
 import { hashString, type EvalDomain, type EvalItem } from './corpus';
 import { intentOutcome, pooledWer, wordErrors, type IntentOutcome, type WordErrors } from './score';
-import { prepareClip, type EvalVoice, type NoiseLevel, type SpeechRenderer } from './speech';
+import { prepareClip, type EvalVoice, type NoiseLevel, type SpeechRenderer } from './clips';
 
 export interface EvalCase {
   item: EvalItem;

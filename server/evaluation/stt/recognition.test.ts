@@ -8,11 +8,11 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PocketsphinxStt } from '../pocketsphinx';
+import type { PocketsphinxStt } from '../../providers/stt/pocketsphinx';
 import { createEvalStt } from './configs';
 import { evalItems, type EvalItem } from './corpus';
 import { decodeCases, overall, type CaseResult, type EvalCase } from './run';
-import { FLITE_VOICES, SpeechRenderer } from './speech';
+import { FLITE_VOICES, SpeechRenderer } from './clips';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -38,7 +38,7 @@ describe('recognition with the domain model (regression guard)', () => {
   let results: CaseResult[];
 
   beforeAll(async () => {
-    execFileSync('sh', [path.join(here, '../pocketsphinx/build.sh')], { stdio: 'inherit' });
+    execFileSync('sh', [path.join(here, '../../providers/stt/pocketsphinx/build.sh')], { stdio: 'inherit' });
     stt = await createEvalStt('server', { decoders: 2 });
     renderer = new SpeechRenderer({ cacheDir: null });
     const cases: EvalCase[] = FLITE_VOICES.flatMap((voice) => items().map((item) => ({ item, voice, noise: 'clean' as const })));

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rmsDbfs } from '../../lib/audio/pcm';
-import { chunkPcm, closeSpeechEngines, synthesizeSpeech, writeSpeechWav } from './speech';
+import { chunkPcm, closeSpeechEngines, synthesizeSpeech, writeSpeechWav } from './test-speech';
 import { decodeWav } from '../providers/tts/flite/wav';
 
 const TEXT = 'Please turn on the kitchen lights.';

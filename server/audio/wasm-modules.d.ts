@@ -24,6 +24,8 @@ declare module '@echogarden/speex-resampler-wasm/simd' {
     _speex_resampler_init(channels: number, inRate: number, outRate: number, quality: number, errorPointer: number): number;
     _speex_resampler_destroy(state: number): void;
     _speex_resampler_skip_zeros(state: number): number;
+    /** The filter's delay, in input samples. */
+    _speex_resampler_get_input_latency(state: number): number;
     _speex_resampler_process_int(
       state: number,
       channel: number,

@@ -1,5 +1,5 @@
 /**
- * Evaluation speech: every offline voice we have (the four Flite voices at normal and changed
+ * The evaluation's clips: every offline voice we have (the four Flite voices at normal and changed
  * speaking rates, espeak-ng accents and variants), mixed with noise and cut the way a browser
  * client sends an utterance (its VAD's ~300 ms pre-roll before the speech, ~550 ms hangover
  * after it, a faint noise floor throughout), 16 kHz mono PCM16.
@@ -12,11 +12,13 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createFliteTts, type FliteTts, type FliteVoice } from '../../tts/flite';
-import { seededRandom } from '../../../../lib/seeded-random';
-import { addNoise, rms } from '../../../testing/speech';
+import { loadResamplers } from '../../audio/resampler';
+import { createFliteTts, type FliteTts, type FliteVoice } from '../../providers/tts/flite';
+import { decodeWav } from '../../providers/tts/flite/wav';
+import { seededRandom } from '../../../lib/seeded-random';
+import { addNoise, rms } from '../../testing/test-speech';
 import { loadRecording } from './recordings';
-import { concatPcm } from '../../../../lib/audio/pcm';
+import { concatPcm } from '../../../lib/audio/pcm';
 
 export const SAMPLE_RATE = 16000;
 
@@ -95,7 +97,10 @@ export class SpeechRenderer {
 
   async render(voice: EvalVoice, text: string): Promise<Int16Array> {
     if (voice.engine === 'recording') return loadRecording(text);
-    const key = createHash('sha256').update(JSON.stringify([voice, text])).digest('hex').slice(0, 24);
+    const key = createHash('sha256')
+      .update(JSON.stringify(voice.engine === 'espeak' ? [voice, text, ESPEAK_RESAMPLING] : [voice, text]))
+      .digest('hex')
+      .slice(0, 24);
     const file = this.cacheDir ? path.join(this.cacheDir, `${key}.pcm`) : null;
     if (file) {
       try {
@@ -133,37 +138,44 @@ export class SpeechRenderer {
   }
 }
 
-/** espeak-ng's 22.05 kHz WAV, resampled to 16 kHz by sox. */
-function renderEspeak(voice: Extract<EvalVoice, { engine: 'espeak' }>, text: string): Promise<Int16Array> {
-  return new Promise((resolve, reject) => {
+/** How espeak-ng's audio is brought to 16 kHz: part of the cache key (sox did it before). */
+const ESPEAK_RESAMPLING = { resampler: 'speex', quality: 10 } as const;
+
+/** espeak-ng's WAV (22.05 kHz), resampled to 16 kHz by the server's resampler at its best quality. */
+async function renderEspeak(voice: Extract<EvalVoice, { engine: 'espeak' }>, text: string): Promise<Int16Array> {
+  const wav = await new Promise<Buffer>((resolve, reject) => {
     const espeak = spawn('espeak-ng', ['-v', voice.voice, '-s', String(voice.wordsPerMinute ?? 175), '--stdout', text], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const sox = spawn('sox', ['-t', 'wav', '-', '-r', String(SAMPLE_RATE), '-e', 'signed', '-b', '16', '-c', '1', '-t', 'raw', '-'], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    espeak.stdout.pipe(sox.stdin);
     const out: Buffer[] = [];
     let stderr = '';
-    sox.stdout.on('data', (b: Buffer) => out.push(b));
+    espeak.stdout.on('data', (b: Buffer) => out.push(b));
     espeak.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    sox.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    const fail = (error: Error) => reject(new Error(`espeak-ng/sox (${voice.voice}): ${error.message}`));
+    const fail = (error: Error) => reject(new Error(`espeak-ng (${voice.voice}): ${error.message}`));
     espeak.on('error', fail);
-    sox.on('error', fail);
-    sox.on('close', (code) => {
-      if (code !== 0) return fail(new Error(`sox exited with ${code}: ${stderr.trim()}`));
-      const bytes = Buffer.concat(out);
-      if (bytes.length < 2) return fail(new Error(`no audio: ${stderr.trim()}`));
-      resolve(new Int16Array(bytes.buffer, bytes.byteOffset, Math.floor(bytes.byteLength / 2)).slice());
+    espeak.on('close', (code) => {
+      if (code !== 0) return fail(new Error(`exited with ${code}: ${stderr.trim()}`));
+      resolve(Buffer.concat(out));
     });
   });
+  // Written to a pipe, the header gives placeholder sizes (0x7ffff000): decodeWav stops where the data does.
+  const decoded = decodeWav(wav);
+  if (decoded.channels !== 1 || decoded.samples.length === 0) {
+    throw new Error(`espeak-ng (${voice.voice}): expected mono audio, got ${decoded.channels} channels, ${decoded.samples.length} samples`);
+  }
+  if (decoded.sampleRate === SAMPLE_RATE) return decoded.samples;
+  const resampler = (await loadResamplers()).create(decoded.sampleRate, SAMPLE_RATE, { quality: ESPEAK_RESAMPLING.quality });
+  try {
+    return concatPcm([resampler.process(decoded.samples), resampler.flush()]);
+  } finally {
+    resampler.close();
+  }
 }
 
 /**
  * The utterance as a client sends it: lead-in and trailing silence, the noise floor, and for
  * the snr levels noise whose RMS is that many dB below the RMS of the rendered speech (as
- * rendered, like server/testing/speech.ts), over the whole clip. Recordings keep their own
+ * rendered, like server/testing/test-speech.ts), over the whole clip. Recordings keep their own
  * silence and room (`recorded`: no lead-in, trail or floor added), noise is added the same way.
  */
 export function prepareClip(clean: Int16Array, noise: NoiseLevel, seed: number, recorded = false): Int16Array {

@@ -2,8 +2,8 @@
  * Scoring a transcript against its reference: word errors after the usual transcript
  * normalisation, and whether the built-in agent would answer the question that was asked.
  */
-import { classifyIntent, type Classification } from '../../agent/builtin';
-import { normalizeWords, wordErrorRate } from '../wer';
+import { classifyIntent, type Classification } from '../../providers/agent/builtin';
+import { normalizeWords, wordErrorRate } from '../../providers/stt/wer';
 
 /** Spelled-out forms and one spelling, so "what's" and "what is" count as the same words (as NIST scoring does). */
 const EXPANSIONS: Readonly<Record<string, string>> = {
