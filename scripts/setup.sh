@@ -2,7 +2,7 @@
 # Installs everything Parley needs on Debian/Ubuntu with Node 20: Debian packages, npm
 # packages and the native speech helper. Idempotent and quick when everything is in place.
 #   scripts/setup.sh          what running the app needs
-#   scripts/setup.sh --test   plus what the tests and benchmarks need (Chromium, PostgreSQL, sox, ...)
+#   scripts/setup.sh --test   plus what the tests and benchmarks need (Chromium, PostgreSQL, espeak-ng, ...)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,7 +15,7 @@ fi
 packages=(build-essential pkg-config pocketsphinx pocketsphinx-en-us libpocketsphinx-dev libsphinxbase-dev)
 if [[ ${1:-} == --test ]]; then
   # pocketsphinx-testdata: recorded human speech for the recognition benchmark (npm run eval:stt)
-  packages+=(chromium postgresql sox espeak-ng fonts-dejavu-core pocketsphinx-testdata)
+  packages+=(chromium postgresql espeak-ng fonts-dejavu-core pocketsphinx-testdata)
 fi
 
 missing=()

@@ -4,7 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { wordErrorRate } from '../providers/stt/wer';
+import { wordErrorRate } from '../evaluation/stt/wer';
 import { ContractClient } from '../testing/contract-client';
 import { closeSpeechEngines, synthesizeSpeech } from '../testing/test-speech';
 import { signUp, type TestUser } from '../testing/users';

@@ -3,7 +3,7 @@
  * normalisation, and whether the built-in agent would answer the question that was asked.
  */
 import { classifyIntent, type Classification } from '../../providers/agent/builtin';
-import { normalizeWords, wordErrorRate } from '../../providers/stt/wer';
+import { normalizeWords, wordErrorRate } from './wer';
 
 /** Spelled-out forms and one spelling, so "what's" and "what is" count as the same words (as NIST scoring does). */
 const EXPANSIONS: Readonly<Record<string, string>> = {
