@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chunkPcm, closeSpeechEngines, synthesizeSpeech } from '../../../testing/test-speech';
 import type { SttStream } from '../types';
-import { wordErrorRate } from '../wer';
+import { wordErrorRate } from '../../../evaluation/stt/wer';
 import { createPocketsphinxStt, type PocketsphinxStt } from './index';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
