@@ -1,13 +1,16 @@
 /**
  * The browser side of a voice session: microphone → VAD → contract messages on /ws, and
  * agent speech from /ws → playback. Plain TypeScript with a snapshot for React to render.
+ * Who has the floor and which agent audio may play is decided by turn-taking.ts; this class
+ * carries out its decisions on the socket, the microphone and the playback worklet.
  */
-import { decodeAudioChunk, encodeAudioChunk, pcm16ToFloat } from '@/lib/audio/pcm';
-import { serverMessage, type ServerMessage } from '@/lib/contract/messages';
+import { pcm16ToFloat } from '@/lib/audio/pcm';
+import { serverMessage, type ClientMessage, type ServerMessage } from '@/lib/contract/messages';
+import { TurnTaking, type AgentState, type TurnEffect } from './turn-taking';
 import { Vad } from './vad';
 import { loadWorklets } from './worklets';
 
-export type AgentState = 'listening' | 'user-speaking' | 'thinking' | 'agent-speaking';
+export type { AgentState } from './turn-taking';
 export type InputMode = 'hands-free' | 'push-to-talk';
 
 export interface Line {
@@ -32,6 +35,31 @@ export interface TalkSnapshot {
   playback: { playedMs: number; peak: number };
 }
 
+/**
+ * What the client did with agent audio, for tests: when the page has an array at
+ * `window.__parleyPlaybackLog` (a test puts one there before the page loads), entries are
+ * appended to it. Without one (production), nothing is recorded.
+ */
+export type PlaybackLogEntry = { at: number } & (
+  | { event: 'chunk'; utteranceId: string; sequence: number; played: true }
+  | { event: 'chunk'; utteranceId: string; sequence: number; played: false; reason: string }
+  | { event: 'sent'; type: ClientMessage['type']; utteranceId?: string; playedMs?: number }
+  | { event: 'received'; type: ServerMessage['type']; utteranceId?: string; reason?: string; text?: string; final?: boolean }
+  | { event: 'flush' }
+  /** What the playback worklet reports: what it actually played of which utterance. */
+  | { event: 'worklet'; type: 'progress' | 'drained' | 'cleared'; utteranceId: string | null; playedMs: number }
+);
+
+declare global {
+  interface Window {
+    __parleyPlaybackLog?: PlaybackLogEntry[];
+  }
+}
+
+type WithoutTime<E> = E extends unknown ? Omit<E, 'at'> : never;
+
+type PlaybackEvent = { type: 'progress' | 'drained' | 'cleared'; utteranceId: string | null; playedMs: number; peak: number; totalMs: number };
+
 export interface VoiceClientOptions {
   conversationId?: string;
   echoCancellation: boolean;
@@ -46,10 +74,11 @@ export class VoiceClient {
   private stream: MediaStream | null = null;
   private playback: AudioWorkletNode | null = null;
   private readonly vad = new Vad();
-  private utterance: { id: string; sequence: number } | null = null;
-  private utterances = 0;
+  private readonly turns = new TurnTaking();
   private pushToTalkHeld = false;
-  private agent: { id: string; playedMs: number; receiving: boolean } | null = null;
+  /** The playback worklet's total played at the last stats update (it counts from its creation). */
+  private workletTotalMs = 0;
+  private lastStatsUpdate = 0;
   private turnTiming: { endSentAt: number; utteranceId: string } | null = null;
 
   constructor(private options: VoiceClientOptions) {
@@ -101,6 +130,7 @@ export class VoiceClient {
     this.endUtterance();
     this.ws?.close(1000);
     this.ws = null;
+    this.apply(this.turns.reset());
     await this.stopAudio();
     this.update({ connection: 'idle', mic: 'off', state: 'listening', levelDbfs: -100 });
   }
@@ -126,9 +156,7 @@ export class VoiceClient {
 
   /** The stop button: interrupts the agent, telling the server how much was heard. */
   interrupt() {
-    if (!this.agent) return;
-    this.send({ type: 'agent.interrupt', utteranceId: this.agent.id, playedMs: Math.round(this.agent.playedMs), timestamp: Date.now() });
-    this.flushPlayback();
+    this.apply(this.turns.interruptAgent());
   }
 
   // ── socket ──
@@ -146,8 +174,7 @@ export class VoiceClient {
     ws.onclose = (event) => {
       if (this.ws !== ws) return;
       this.ws = null;
-      this.utterance = null;
-      this.flushPlayback();
+      this.apply(this.turns.reset());
       this.update({
         connection: 'closed',
         state: 'listening',
@@ -157,11 +184,73 @@ export class VoiceClient {
     };
   }
 
-  private send(message: Record<string, unknown>) {
+  private send(message: ClientMessage) {
     if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
   }
 
+  /** Carries out what turn-taking decided, in order, then shows the state it is in. */
+  private apply(effects: TurnEffect[]) {
+    for (const effect of effects) {
+      switch (effect.type) {
+        case 'send': {
+          const message = effect.message;
+          this.send(message);
+          if (message.type !== 'user.audio.chunk') {
+            this.log({ event: 'sent', type: message.type, utteranceId: 'utteranceId' in message ? message.utteranceId : undefined, playedMs: message.type === 'agent.interrupt' ? message.playedMs : undefined });
+          }
+          break;
+        }
+        case 'play': {
+          if (effect.first && this.turnTiming && this.snapshot.latency) {
+            this.update({ latency: { ...this.snapshot.latency, firstAudioMs: Math.round(performance.now() - this.turnTiming.endSentAt) } });
+            this.turnTiming = null;
+          }
+          const samples = pcm16ToFloat(effect.samples);
+          this.playback?.port.postMessage({ type: 'push', utteranceId: effect.utteranceId, samples }, [samples.buffer]);
+          this.log({ event: 'chunk', utteranceId: effect.utteranceId, sequence: effect.sequence, played: true });
+          break;
+        }
+        case 'end-playback':
+          this.playback?.port.postMessage({ type: 'end', utteranceId: effect.utteranceId });
+          break;
+        case 'flush':
+          // One message: the worklet drops its whole queue at once.
+          this.playback?.port.postMessage({ type: 'clear' });
+          this.log({ event: 'flush' });
+          break;
+        case 'dropped':
+          this.log({ event: 'chunk', utteranceId: effect.utteranceId, sequence: effect.sequence, played: false, reason: effect.reason });
+          break;
+      }
+    }
+    const state = this.turns.state;
+    // While the agent talks its echo must not count as the person.
+    this.vad.extraMarginDb = state === 'agent-speaking' ? 6 : 0;
+    if (state !== this.snapshot.state) this.update({ state });
+  }
+
+  private log(entry: WithoutTime<PlaybackLogEntry>) {
+    const log = typeof window === 'undefined' ? undefined : window.__parleyPlaybackLog;
+    if (Array.isArray(log)) log.push({ at: performance.now(), ...entry } as PlaybackLogEntry);
+  }
+
   private onMessage(message: ServerMessage) {
+    if (message.type !== 'agent.audio.chunk' && message.type !== 'transcript.partial') {
+      this.log({
+        event: 'received',
+        type: message.type,
+        utteranceId: 'utteranceId' in message ? message.utteranceId : undefined,
+        reason: 'reason' in message ? message.reason : undefined,
+        text: 'text' in message ? message.text : undefined,
+        final: message.type === 'agent.text' ? message.final : undefined,
+      });
+    }
+    this.showLines(message);
+    this.apply(this.turns.receive(message));
+  }
+
+  /** What the conversation list shows; who has the floor is turn-taking's business. */
+  private showLines(message: ServerMessage) {
     switch (message.type) {
       case 'session.ready':
         this.update({ connection: 'open', conversationId: message.conversationId });
@@ -173,7 +262,7 @@ export class VoiceClient {
           this.update({ latency: { transcriptMs: Math.round(performance.now() - this.turnTiming.endSentAt), firstAudioMs: null } });
         }
         if (!message.text) {
-          this.update({ lines: this.snapshot.lines.filter((l) => l.id !== message.utteranceId), state: this.utterance ? 'user-speaking' : 'listening' });
+          this.update({ lines: this.snapshot.lines.filter((l) => l.id !== message.utteranceId) });
           return;
         }
         return this.setLine({ id: message.utteranceId, role: 'user', text: message.text, final: true });
@@ -182,41 +271,16 @@ export class VoiceClient {
         const interrupted = this.snapshot.lines.find((l) => l.id === message.utteranceId)?.interrupted;
         return this.setLine({ id: message.utteranceId, role: 'agent', text: message.text, final: message.final, interrupted });
       }
-      case 'agent.audio.chunk': {
-        const decoded = decodeAudioChunk(message.audio);
-        if (!decoded.ok) return;
-        if (this.agent?.id !== message.utteranceId) {
-          this.agent = { id: message.utteranceId, playedMs: 0, receiving: true };
-          if (this.turnTiming && this.snapshot.latency) {
-            this.update({ latency: { ...this.snapshot.latency, firstAudioMs: Math.round(performance.now() - this.turnTiming.endSentAt) } });
-            this.turnTiming = null;
-          }
-          this.vad.extraMarginDb = 6;
-          this.update({ state: 'agent-speaking' });
-        }
-        const samples = pcm16ToFloat(decoded.samples);
-        this.playback?.port.postMessage({ type: 'push', utteranceId: message.utteranceId, samples }, [samples.buffer]);
-        return;
-      }
       case 'agent.audio.end':
-        if (message.reason === 'interrupted') {
-          this.markInterrupted(message.utteranceId);
-          if (this.agent?.id === message.utteranceId) this.flushPlayback();
-        } else {
-          this.playback?.port.postMessage({ type: 'end', utteranceId: message.utteranceId });
-          if (!this.agent) this.update({ state: this.utterance ? 'user-speaking' : 'listening' });
-        }
+        if (message.reason === 'interrupted') this.markInterrupted(message.utteranceId);
         return;
       case 'agent.interrupt':
         this.markInterrupted(message.utteranceId);
-        if (this.agent?.id === message.utteranceId) this.flushPlayback();
         return;
       case 'error':
-        if (message.code === 'sequence_gap') return;
-        this.update({ error: message.message });
-        if (message.code === 'stt_failed' || message.code === 'agent_failed') this.update({ state: this.utterance ? 'user-speaking' : 'listening' });
+        if (message.code !== 'sequence_gap') this.update({ error: message.message });
         return;
-      case 'rtc.answer':
+      default:
         return;
     }
   }
@@ -225,8 +289,7 @@ export class VoiceClient {
     const lines = this.snapshot.lines.some((l) => l.id === line.id)
       ? this.snapshot.lines.map((l) => (l.id === line.id ? line : l))
       : [...this.snapshot.lines, line];
-    const state = line.role === 'user' && line.final && !this.utterance && !this.agent ? 'thinking' : this.snapshot.state;
-    this.update({ lines, state });
+    this.update({ lines });
   }
 
   private markInterrupted(id: string) {
@@ -255,7 +318,8 @@ export class VoiceClient {
       this.onMicFrame(new Int16Array(event.data.pcm), event.data.levelDbfs);
     context.createMediaStreamSource(stream).connect(mic);
     const playback = new AudioWorkletNode(context, 'playback', { numberOfInputs: 0, numberOfOutputs: 1, outputChannelCount: [1] });
-    playback.port.onmessage = (event) => this.onPlaybackEvent(event.data);
+    playback.port.onmessage = (event: MessageEvent<PlaybackEvent>) => this.onPlaybackEvent(event.data);
+    this.workletTotalMs = 0;
     playback.connect(context.destination);
     this.playback = playback;
     await context.resume();
@@ -281,57 +345,44 @@ export class VoiceClient {
     }
     if (this.snapshot.connection !== 'open') return;
     if (this.options.mode === 'push-to-talk') {
-      if (this.utterance) this.sendChunk(frame);
+      this.apply(this.turns.userAudio(frame));
       return;
     }
     for (const event of this.vad.push(frame, levelDbfs)) {
       if (event.type === 'start') this.beginUtterance(event.preroll);
-      else if (event.type === 'frame') this.sendChunk(event.frame);
+      else if (event.type === 'frame') this.apply(this.turns.userAudio(event.frame));
       else this.endUtterance();
     }
   }
 
+  /** The person starts speaking; over the agent, turn-taking stops it first (barge-in). */
   private beginUtterance(preroll: Int16Array[]) {
-    if (this.snapshot.connection !== 'open' || this.utterance) return;
-    // Barge-in: stop the agent first and say how much of it was heard.
-    if (this.agent) this.interrupt();
-    const id = `u${Date.now().toString(36)}-${++this.utterances}`;
-    this.utterance = { id, sequence: 0 };
-    this.send({ type: 'user.audio.start', utteranceId: id, timestamp: Date.now() });
-    for (const frame of preroll) this.sendChunk(frame);
-    this.update({ state: 'user-speaking' });
-  }
-
-  private sendChunk(frame: Int16Array) {
-    if (!this.utterance) return;
-    this.send({ type: 'user.audio.chunk', utteranceId: this.utterance.id, sequence: this.utterance.sequence++, timestamp: Date.now(), audio: encodeAudioChunk(frame) });
+    if (this.snapshot.connection !== 'open' || this.turns.userUtteranceId) return;
+    this.apply(this.turns.startUser());
+    for (const frame of preroll) this.apply(this.turns.userAudio(frame));
   }
 
   private endUtterance() {
-    const utterance = this.utterance;
-    if (!utterance) return;
-    this.utterance = null;
-    this.send({ type: 'user.audio.end', utteranceId: utterance.id, sequence: utterance.sequence - 1, timestamp: Date.now() });
-    this.turnTiming = { endSentAt: performance.now(), utteranceId: utterance.id };
-    this.update({ state: 'thinking' });
+    const id = this.turns.userUtteranceId;
+    if (!id) return;
+    this.apply(this.turns.endUser());
+    this.turnTiming = { endSentAt: performance.now(), utteranceId: id };
   }
 
-  private flushPlayback() {
-    this.playback?.port.postMessage({ type: 'clear' });
-    this.agent = null;
-    this.vad.extraMarginDb = 0;
-    if (this.snapshot.state === 'agent-speaking') this.update({ state: 'listening' });
-  }
-
-  private onPlaybackEvent(event: { type: 'progress' | 'drained' | 'cleared'; utteranceId: string | null; playedMs: number; peak?: number }) {
-    if (event.peak !== undefined) {
-      this.update({ playback: { playedMs: this.snapshot.playback.playedMs + (event.type === 'progress' ? 100 : 0), peak: Math.max(this.snapshot.playback.peak, event.peak) } });
+  private onPlaybackEvent(event: PlaybackEvent) {
+    this.log({ event: 'worklet', type: event.type, utteranceId: event.utteranceId, playedMs: event.playedMs });
+    if (event.utteranceId !== null) this.turns.playbackProgress(event.utteranceId, event.playedMs);
+    if (event.type === 'drained' && event.utteranceId !== null) {
+      this.turns.playbackDrained(event.utteranceId);
+      this.apply([]);
     }
-    if (this.agent && event.utteranceId === this.agent.id) this.agent.playedMs = event.playedMs;
-    if (event.type === 'drained' && this.agent?.id === event.utteranceId) {
-      this.agent = null;
-      this.vad.extraMarginDb = 0;
-      this.update({ state: this.utterance ? 'user-speaking' : 'listening' });
+    // The page's playback figures, about ten times a second.
+    const now = performance.now();
+    if (event.type !== 'progress' || now - this.lastStatsUpdate > 100) {
+      this.lastStatsUpdate = now;
+      const playedMs = this.snapshot.playback.playedMs + Math.max(0, event.totalMs - this.workletTotalMs);
+      this.workletTotalMs = event.totalMs;
+      this.update({ playback: { playedMs, peak: Math.max(this.snapshot.playback.peak, event.peak) } });
     }
   }
 }

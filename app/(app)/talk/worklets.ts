@@ -44,8 +44,10 @@ function micCaptureProcessor() {
 }
 
 /**
- * Playback: a queue of agent speech that plays as it arrives, flushes at once on `clear`,
- * and reports how much of the current utterance was actually played, and how loud it was.
+ * Playback: a queue of agent speech that plays as it arrives, and reports every 20 ms how much
+ * of the current utterance was actually played (what `agent.interrupt` `playedMs` says), and
+ * how loud it was. `clear` drops everything queued in one step; which chunks may be queued at
+ * all is decided on the main thread (turn-taking.ts), so nothing stale reaches this queue.
  */
 function playbackProcessor() {
   class Playback extends AudioWorkletProcessor {
@@ -56,6 +58,7 @@ function playbackProcessor() {
     private peak: number;
     private ended: boolean;
     private sinceReport: number;
+    private totalPlayed: number;
     constructor() {
       super();
       this.queue = [];
@@ -65,6 +68,7 @@ function playbackProcessor() {
       this.peak = 0;
       this.ended = false;
       this.sinceReport = 0;
+      this.totalPlayed = 0;
       this.port.onmessage = (event: MessageEvent) => {
         const m = event.data;
         if (m.type === 'push') {
@@ -80,10 +84,12 @@ function playbackProcessor() {
           if (m.utteranceId === this.utteranceId) this.ended = true;
           this.drainedCheck();
         } else if (m.type === 'clear') {
-          this.port.postMessage({ type: 'cleared', utteranceId: this.utteranceId, playedMs: this.played / 16 });
+          // One step: the whole queue goes, whatever it holds.
+          this.port.postMessage({ type: 'cleared', utteranceId: this.utteranceId, playedMs: this.played / 16, peak: this.peak, totalMs: this.totalPlayed / 16 });
           this.queue = [];
           this.offset = 0;
           this.utteranceId = null;
+          this.ended = false;
         }
       };
     }
@@ -109,10 +115,11 @@ function playbackProcessor() {
       for (let c = 1; c < outputs[0].length; c++) outputs[0][c].set(out);
       if (this.utteranceId !== null && written > 0) {
         this.played += written;
+        this.totalPlayed += written;
         this.sinceReport += written;
-        if (this.sinceReport >= 1600) {
+        if (this.sinceReport >= 320) {
           this.sinceReport = 0;
-          this.port.postMessage({ type: 'progress', utteranceId: this.utteranceId, playedMs: this.played / 16, peak: this.peak });
+          this.port.postMessage({ type: 'progress', utteranceId: this.utteranceId, playedMs: this.played / 16, peak: this.peak, totalMs: this.totalPlayed / 16 });
         }
       }
       if (written === 0) this.drainedCheck();
@@ -120,7 +127,7 @@ function playbackProcessor() {
     }
     private drainedCheck() {
       if (this.ended && this.queue.length === 0 && this.utteranceId !== null) {
-        this.port.postMessage({ type: 'drained', utteranceId: this.utteranceId, playedMs: this.played / 16, peak: this.peak });
+        this.port.postMessage({ type: 'drained', utteranceId: this.utteranceId, playedMs: this.played / 16, peak: this.peak, totalMs: this.totalPlayed / 16 });
         this.utteranceId = null;
         this.ended = false;
       }
