@@ -4,7 +4,7 @@
  */
 import { encodeAudioChunk } from '../audio/base64-pcm';
 import type { Database } from '../store/database';
-import { appendTurn, truncateAgentTurn } from '../store/conversations';
+import { appendTurn, truncateAgentTurn, updateAgentTurn } from '../store/conversations';
 import { PacedAudioOutput } from '../voice/audio-out';
 import type { ContextBounds } from '../voice/conversation';
 import { VoiceSession, type VoiceProviders } from '../voice/session';
@@ -29,6 +29,7 @@ export function createSocketVoiceSession(
     store: {
       append: async (turn) => void (await appendTurn(deps.db, { ...turn, conversationId })),
       truncate: (turnId, heardText) => truncateAgentTurn(deps.db, conversationId, turnId, heardText),
+      update: (turnId, changes) => updateAgentTurn(deps.db, conversationId, turnId, changes),
     },
   });
   return {

@@ -85,3 +85,11 @@ export async function truncateAgentTurn(db: Database, conversationId: string, tu
   }
   await db.update(turns).set({ text: heardText, interrupted: true }).where(turn);
 }
+
+/** An agent turn stored while it was spoken: now as far as it got, or complete. */
+export async function updateAgentTurn(db: Database, conversationId: string, turnId: string, changes: Partial<Omit<NewTurn, 'id' | 'conversationId' | 'position' | 'role'>>) {
+  await db
+    .update(turns)
+    .set(changes)
+    .where(and(eq(turns.conversationId, conversationId), eq(turns.id, turnId), eq(turns.role, 'agent')));
+}

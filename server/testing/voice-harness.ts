@@ -181,6 +181,10 @@ export class VoiceHarness {
           if (heardText) Object.assign(this.stored[index], { text: heardText, interrupted: true });
           else this.stored.splice(index, 1);
         },
+        update: async (turnId, changes) => {
+          const turn = this.stored.find((t) => t.id === turnId);
+          if (turn) Object.assign(turn, changes);
+        },
       },
     });
   }

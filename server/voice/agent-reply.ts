@@ -56,7 +56,7 @@ export class AgentReply {
   private firstAudioAt: number | null = null;
   private visible = false;
   private audio: UtteranceAudio | null = null;
-  private readonly startedAt = new Date();
+  readonly startedAt = new Date();
   private settle!: (outcome: ReplyOutcome) => void;
   private settled = false;
   /** Resolves once, when the reply completes, is stopped, or fails. */
@@ -79,6 +79,11 @@ export class AgentReply {
   /** Whether its audio has started to flow. */
   get isSpeaking(): boolean {
     return !this.settled && (this.audio?.sentMs ?? 0) > 0;
+  }
+
+  /** What the listener has been sent of it so far, cut at the words whose audio went out. */
+  get heardSoFar(): string {
+    return heardText(this.sentences, this.audio?.sentMs ?? 0);
   }
 
   start(context: readonly AgentMessage[], audio: UtteranceAudio): void {

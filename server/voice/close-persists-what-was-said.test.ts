@@ -21,3 +21,19 @@ it('keeps what was heard of an agent reply cut off by the socket closing', async
   expect(h.agent.sentences[0].startsWith(agent.text)).toBe(true);
   expect(agent.text.length).toBeLessThan(h.agent.sentences[0].length);
 });
+
+it('stores a reply while it is spoken, so that a crash keeps what was heard', async () => {
+  const h = new VoiceHarness();
+  h.agent.sentences = ['One two three.', 'Four five six seven eight nine ten eleven twelve thirteen.'];
+  h.tts.msPerChar = 40;
+  h.say();
+  // Before the reply ends, the turn is already stored as far as it was sent, marked interrupted.
+  await h.until(() => h.stored.some((t) => t.role === 'agent' && t.text.startsWith('One two three.')), 'the first sentence stored');
+  expect(h.of('agent.audio.end')).toEqual([]);
+  expect(h.stored.find((t) => t.role === 'agent')).toMatchObject({ interrupted: true });
+  await h.waitFor('agent.audio.end');
+  await h.session.close();
+  const agentTurns = h.stored.filter((t) => t.role === 'agent');
+  expect(agentTurns).toHaveLength(1);
+  expect(agentTurns[0]).toMatchObject({ interrupted: false, text: h.agent.sentences.join(' ') });
+});

@@ -12,6 +12,7 @@ function conversation(bounds = { maxTurns: 4, maxChars: 40 }, history = [] as Ar
         if (text) stored[i].text = text;
         else stored.splice(i, 1);
       },
+      update: async (turnId, changes) => void Object.assign(stored.find((t) => t.id === turnId)!, changes),
     },
     { history, bounds, providers: { stt: 's', agent: 'a', tts: 't' }, onError: (e) => { throw e; } },
   );
@@ -65,5 +66,28 @@ describe('Conversation', () => {
     await c.flush();
     expect(stored).toEqual([]);
     expect(c.agentContext()).toEqual([]);
+  });
+
+  it('stores a reply as it is spoken, marked interrupted until it completes, then complete in place', async () => {
+    const { c, stored } = conversation({ maxTurns: 10, maxChars: 1000 });
+    c.agentTurnSoFar({ utteranceId: 'agent-1', text: '', startedAt: times.startedAt, replyTo: [] });
+    await c.flush();
+    expect(stored).toEqual([]); // nothing heard yet: nothing stored
+    c.agentTurnSoFar({ utteranceId: 'agent-1', text: 'One two.', startedAt: times.startedAt, replyTo: ['q'] });
+    await c.flush();
+    expect(stored).toMatchObject([{ role: 'agent', text: 'One two.', interrupted: true, replyTo: ['q'] }]);
+    expect(c.agentContext()).toEqual([]); // the agent is given it once it is over
+    c.addAgentTurn({ utteranceId: 'agent-1', text: 'One two. Three.', interrupted: false, replyTo: ['q'], ...times, ...latencies });
+    await c.flush();
+    expect(stored).toMatchObject([{ text: 'One two. Three.', interrupted: false, voiceToVoiceMs: 2 }]);
+    expect(stored).toHaveLength(1);
+  });
+
+  it('removes a reply stored while spoken when, in the end, nothing of it was heard', async () => {
+    const { c, stored } = conversation({ maxTurns: 10, maxChars: 1000 });
+    c.agentTurnSoFar({ utteranceId: 'agent-1', text: 'One', startedAt: times.startedAt, replyTo: [] });
+    c.addAgentTurn({ utteranceId: 'agent-1', text: '', interrupted: true, replyTo: [], ...times, ...latencies });
+    await c.flush();
+    expect(stored).toEqual([]);
   });
 });

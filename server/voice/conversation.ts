@@ -33,6 +33,8 @@ interface ContextEntry extends AgentMessage {
 export class Conversation {
   private readonly recorder: TurnRecorder;
   private readonly entries: ContextEntry[];
+  /** Agent turns stored while being spoken: utteranceId → turn id. */
+  private readonly spoken = new Map<string, string>();
 
   constructor(
     store: TurnStore,
@@ -51,11 +53,48 @@ export class Conversation {
     return id;
   }
 
+  /**
+   * A reply being spoken, stored as far as the listener has been sent it (marked interrupted
+   * until it completes), so that a crash keeps what was heard. The first words create the turn.
+   */
+  agentTurnSoFar(turn: { utteranceId: string; text: string; startedAt: Date; replyTo: string[] }): void {
+    if (!turn.text.trim()) return;
+    const id = this.spoken.get(turn.utteranceId);
+    if (id === undefined) {
+      const newId = randomUUID();
+      this.spoken.set(turn.utteranceId, newId);
+      void this.recorder.record({
+        id: newId,
+        role: 'agent',
+        utteranceId: turn.utteranceId,
+        text: turn.text,
+        interrupted: true,
+        startedAt: turn.startedAt,
+        endedAt: new Date(),
+        replyTo: turn.replyTo,
+        agentProvider: this.options.providers.agent,
+        ttsProvider: this.options.providers.tts,
+      });
+    } else {
+      void this.recorder.update(id, { text: turn.text, interrupted: true, endedAt: new Date() });
+    }
+  }
+
   /** Stores an agent reply as heard, with the user turns it answers. Nothing heard: nothing stored. */
   addAgentTurn(turn: { utteranceId: string; text: string; interrupted: boolean; startedAt: Date; endedAt: Date; replyTo: string[] } & ReplyLatencies): void {
-    if (!turn.text.trim()) return;
-    const id = randomUUID();
+    const storedSoFar = this.spoken.get(turn.utteranceId);
+    this.spoken.delete(turn.utteranceId);
+    if (!turn.text.trim()) {
+      if (storedSoFar !== undefined) void this.recorder.truncate(storedSoFar, '');
+      return;
+    }
+    const id = storedSoFar ?? randomUUID();
     this.entries.push({ role: 'agent', text: turn.text, utteranceId: turn.utteranceId, turnId: id });
+    const { utteranceId: _, replyTo: __, ...changes } = turn;
+    if (storedSoFar !== undefined) {
+      void this.recorder.update(id, changes);
+      return;
+    }
     void this.recorder.record({
       id,
       role: 'agent',

@@ -57,6 +57,9 @@ interface ReplyInFlight {
 
 class Timeout extends Error {}
 
+/** How often a reply being spoken is stored as far as it got. */
+const SPOKEN_PROGRESS_MS = 500;
+
 export class VoiceSession {
   private readonly conversation: Conversation;
   private readonly turns = new UserTurns();
@@ -191,8 +194,15 @@ export class VoiceSession {
     this.current = inFlight;
     const last = answers.at(-1)!.utterance;
     const marks = { speechEndAt: last.speechEndAt ?? performance.now(), requestedAt: performance.now() };
+    const replyTo = answers.map((a) => a.turnId);
+    // Stored as it is spoken, so that a crash mid-reply keeps what the person heard.
+    const progress = setInterval(() => {
+      this.conversation.agentTurnSoFar({ utteranceId: reply.utteranceId, text: reply.heardSoFar, startedAt: reply.startedAt, replyTo });
+    }, SPOKEN_PROGRESS_MS);
+    progress.unref();
     this.track(
       reply.outcome.then((outcome) => {
+        clearInterval(progress);
         if (this.current === inFlight) this.current = null;
         this.recordReply(outcome, answers, marks);
         this.advance();

@@ -13,6 +13,8 @@ export interface TurnStore {
    * nothing at all when nothing was heard.
    */
   truncate(turnId: string, heardText: string): Promise<void>;
+  /** An agent turn stored while it was spoken: now as far as it got, or complete. */
+  update(turnId: string, changes: Pick<TurnToStore, 'text' | 'interrupted'> & Partial<TurnToStore>): Promise<void>;
 }
 
 export class TurnRecorder {
@@ -29,6 +31,10 @@ export class TurnRecorder {
 
   truncate(turnId: string, heardText: string): Promise<void> {
     return this.enqueue(() => this.store.truncate(turnId, heardText));
+  }
+
+  update(turnId: string, changes: Parameters<TurnStore['update']>[1]): Promise<void> {
+    return this.enqueue(() => this.store.update(turnId, changes));
   }
 
   private enqueue(write: () => Promise<void>): Promise<void> {
