@@ -1,7 +1,8 @@
 /**
  * Process entry: configuration → database → auth → Next → HTTP + /ws → graceful stop.
  * One process owns the database; Next's route handlers reach it through the runtime handle.
- * /healthz, /readyz and /metrics are answered here, before Next.
+ * Every answer gets the security headers; /healthz, /readyz and /metrics are answered here,
+ * before Next.
  */
 import http from 'node:http';
 import path from 'node:path';
@@ -16,6 +17,7 @@ import { createProviders } from './providers';
 import { createSocketVoiceSession } from './socket/voice';
 import { createClientAddressStamp } from './http/client-address';
 import { createOperationsEndpoints, createReadiness } from './http/operations';
+import { createSecurityHeaders } from './http/security-headers';
 import { captureConsole, log, setLogLevel } from './log';
 import { metrics } from './metrics';
 
@@ -39,6 +41,7 @@ async function main() {
   const providers = await createProviders(config);
   const sockets = new SocketServer(runtime, (context) => createSocketVoiceSession(context, { db: database.db, providers, agentContext: config.agentContext }));
   const stampClientAddress = createClientAddressStamp(config.trustProxy);
+  const setSecurityHeaders = createSecurityHeaders(config);
   let stopping = false;
   const answerOperations = createOperationsEndpoints({
     readiness: createReadiness({
@@ -52,6 +55,7 @@ async function main() {
   });
   const server = http.createServer((req, res) => {
     stampClientAddress(req);
+    setSecurityHeaders(req, res);
     if (answerOperations(req, res)) return;
     void handleRequest(req, res);
   });
