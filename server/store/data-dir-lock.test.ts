@@ -147,19 +147,28 @@ describe('the data directory lock', () => {
       fs.utimesSync(file, at, at);
     }
 
-    it('counts as alive while it refreshes its lock', async () => {
+    it('counts as alive as soon as it is seen refreshing its lock', async () => {
       for (const holder of [{}, { pidNamespace: 'pid:[1]', bootId: currentHolder().bootId }, 'not a holder file']) {
         const dir = lockDir();
         writeHolder(dir, holder, 1_000);
-        await expect(lockDataDir(dir, { onCompromised: () => {} })).rejects.toMatchObject({ seenBy: 'refreshes' });
+        const refreshing = setInterval(() => fs.utimesSync(path.join(dir, 'holder-7'), new Date(), new Date()), 500);
+        try {
+          await expect(lockDataDir(dir, { onCompromised: () => {} })).rejects.toMatchObject({ seenBy: 'refreshes' });
+        } finally {
+          clearInterval(refreshing);
+        }
       }
     });
 
-    it('is gone 10 s after its last refresh', async () => {
+    it('is gone once 10 s have passed without a refresh, and is then taken over', async () => {
       const dir = lockDir();
-      writeHolder(dir, {}, 11_000);
+      writeHolder(dir, {}, 9_000); // stopped refreshing 9 s ago: the lock waits out the last second
       await take(dir);
       expect(holderFiles(dir).map((f) => path.basename(f))).toEqual(['holder-8']);
+
+      const stale = lockDir();
+      writeHolder(stale, 'not a holder file', 11_000);
+      await take(stale);
     });
   });
 

@@ -6,7 +6,9 @@
  * namespace that tells for certain whether the holder still runs (pid ids are reused, a pid with
  * the same start time in the same boot is not), so a dead holder's lock is taken over at once.
  * A holder we cannot see (another container or machine sharing the directory, or no /proc)
- * counts as alive while it keeps refreshing its lock, and as gone 10 s after it stops.
+ * is watched: alive as soon as it refreshes its lock (every 2 s), gone once it has not for
+ * 10 s. A container restarted after a crash is such a case (a new pid namespace each start):
+ * it waits out the rest of those 10 s.
  *
  * The lock is a directory of numbered holder files; the highest number is the lock. A file is
  * created complete (written aside, then hard-linked into place) and only if its number is free,
@@ -21,9 +23,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
-/** A live holder refreshes its file this often; one unseen for STALE_MS is gone. */
+/** A live holder refreshes its file this often; one not refreshed for STALE_MS is gone. */
 const REFRESH_MS = 2_000;
 const STALE_MS = 10_000;
+/** How often an unseen holder's file is looked at. */
+const WATCH_MS = 250;
 /** Each round either succeeds, refuses, or lost a race someone else won: a few are plenty. */
 const MAX_ROUNDS = 20;
 
@@ -78,7 +82,11 @@ export async function lockDataDir(lockDir: string, options: LockOptions): Promis
         const found = await readHolder(holderFile(lockDir, newest));
         if (found === 'missing') continue; // deleted as we looked: look again
         const verdict = judge(found);
-        if (verdict !== 'gone') throw new DataDirLockHeld(found.holder, verdict);
+        if (verdict === 'process table') throw new DataDirLockHeld(found.holder, verdict);
+        if (verdict === 'unseen') {
+          if ((await watchRefreshes(holderFile(lockDir, newest), found)) === 'refreshed') throw new DataDirLockHeld(found.holder, 'refreshes');
+          continue; // gone stale, or replaced: look again
+        }
       }
       const mine = (newest ?? 0) + 1;
       try {
@@ -139,21 +147,23 @@ interface FoundHolder {
   /** undefined: the file is not a holder file we can read (foreign, or cut short by a power loss). */
   holder: LockHolder | undefined;
   refreshedAt: number;
+  /** The file's inode: a released lock is a new file under the same name. */
+  inode: number;
 }
 
 async function readHolder(file: string): Promise<FoundHolder | 'missing'> {
   try {
     const [text, stat] = await Promise.all([fs.readFile(file, 'utf8'), fs.stat(file)]);
     const parsed = holderSchema.safeParse(safeJson(text));
-    return { holder: parsed.success ? parsed.data : undefined, refreshedAt: stat.mtimeMs };
+    return { holder: parsed.success ? parsed.data : undefined, refreshedAt: stat.mtimeMs, inode: stat.ino };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
     throw error;
   }
 }
 
-/** Alive (and how we know) or gone. */
-function judge(found: FoundHolder): 'process table' | 'refreshes' | 'gone' {
+/** Alive by our process table, gone, or unseen: only its refreshes can tell. */
+function judge(found: FoundHolder): 'process table' | 'unseen' | 'gone' {
   const { holder } = found;
   if (holder?.released) return 'gone';
   const here = currentHolder();
@@ -165,7 +175,19 @@ function judge(found: FoundHolder): 'process table' | 'refreshes' | 'gone' {
     const alive = running !== null && running.startTime === holder.startTime && running.state !== 'Z' && running.state !== 'X';
     return alive ? 'process table' : 'gone';
   }
-  return Date.now() - found.refreshedAt < STALE_MS ? 'refreshes' : 'gone';
+  return Date.now() - found.refreshedAt < STALE_MS ? 'unseen' : 'gone';
+}
+
+/** Watches an unseen holder's file until it is refreshed (alive), goes stale, or is replaced. */
+async function watchRefreshes(file: string, found: FoundHolder): Promise<'refreshed' | 'stale' | 'replaced'> {
+  for (;;) {
+    const left = found.refreshedAt + STALE_MS - Date.now();
+    if (left <= 0) return 'stale';
+    await new Promise((resolve) => setTimeout(resolve, Math.min(left, WATCH_MS)));
+    const now = await fs.stat(file).catch(() => null);
+    if (now === null || now.ino !== found.inode) return 'replaced';
+    if (now.mtimeMs !== found.refreshedAt) return 'refreshed';
+  }
 }
 
 let self: LockHolder | undefined;

@@ -59,11 +59,10 @@ async function openPglite(directory: string, migrationsFolder: string): Promise<
     });
   } catch (error) {
     if (error instanceof DataDirLockHeld) {
-      const who = error.holder
-        ? `pid ${error.holder.pid} on ${error.holder.hostname}, running since ${error.holder.since}`
-        : 'a holder whose lock file cannot be read, refreshed less than 10 s ago';
+      const who = error.holder ? `pid ${error.holder.pid} on ${error.holder.hostname}, running since ${error.holder.since}` : 'a holder whose lock file cannot be read';
+      const seen = error.seenBy === 'refreshes' ? ', seen refreshing its lock from another container or machine' : '';
       throw new DatabaseInUseError(
-        `The embedded database in ${directory} is in use by another Parley process (${who}). ` +
+        `The embedded database in ${directory} is in use by another Parley process (${who}${seen}). ` +
           'Stop that process first, or give this one its own DATA_DIR (or a DATABASE_URL).',
       );
     }
