@@ -38,7 +38,7 @@ export function createOperationsEndpoints(options: OperationsOptions): (req: Inc
     } else if (pathname === '/readyz') {
       void options.readiness().then(
         (readiness) => send(res, readiness.ready ? 200 : 503, readiness.ready ? { status: 'ready' } : { status: 'not ready', reason: readiness.reason }),
-        () => send(res, 503, { status: 'not ready', reason: 'the readiness check failed' }),
+        () => send(res, 503, { status: 'not ready', reason: 'The readiness check failed.' }),
       );
     } else if (!hasBearer(req.headers.authorization, options.metricsToken!)) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="metrics"');
