@@ -16,4 +16,7 @@ RUN bash scripts/setup.sh && NEXT_TELEMETRY_DISABLED=1 npm run build
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 DATA_DIR=/data NEXT_TELEMETRY_DISABLED=1
 VOLUME /data
 EXPOSE 3000
+# Healthy while ready: the database answers and the speech engines are warm (README: Operating).
+HEALTHCHECK --interval=15s --timeout=5s --start-period=60s \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 CMD ["node", "--enable-source-maps", "dist/server.mjs"]

@@ -2,7 +2,7 @@
  * Talking to Parley in Chromium: synthesised speech is the microphone; the person's words
  * appear, the agent answers in text and in (non-silent) audio, and a reload shows both turns.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from './csp';
 import { withFakeMicrophone } from './chromium';
 import { signUp } from './sign-up';
 

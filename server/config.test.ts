@@ -64,4 +64,30 @@ describe('loadConfig', () => {
       expect(() => loadConfig({ TRUST_PROXY: '-1' })).toThrow(/"-1" is not/);
     });
   });
+
+  describe('LOG_LEVEL', () => {
+    it('is info unless set to one of pino\'s levels', () => {
+      expect(loadConfig({}).logLevel).toBe('info');
+      expect(loadConfig({ LOG_LEVEL: 'debug' }).logLevel).toBe('debug');
+      expect(() => loadConfig({ LOG_LEVEL: 'verbose' })).toThrow('LOG_LEVEL="verbose": must be one of fatal, error, warn, info, debug, trace, silent');
+    });
+  });
+
+  describe('METRICS_TOKEN', () => {
+    it('is unset by default: there is no /metrics', () => {
+      expect(loadConfig({}).metricsToken).toBeUndefined();
+      expect(loadConfig({ METRICS_TOKEN: 'a'.repeat(16) }).metricsToken).toBe('a'.repeat(16));
+    });
+
+    it('refuses a short or spaced token without repeating it', () => {
+      expect(() => loadConfig({ METRICS_TOKEN: 'hunter2' })).toThrow('METRICS_TOKEN=<7 characters, not shown>: must be at least 16 characters');
+      expect(() => loadConfig({ METRICS_TOKEN: 'a token with spaces in it' })).toThrow(/METRICS_TOKEN=<25 characters, not shown>: must be printable ASCII without spaces/);
+      expect(() => loadConfig({ METRICS_TOKEN: 'hunter2' })).not.toThrow(/hunter2/);
+    });
+
+    it('keeps other secrets out of the message too', () => {
+      expect(() => loadConfig({ AUTH_SECRET: 'short-secret' })).not.toThrow(/short-secret/);
+      expect(() => loadConfig({ DATABASE_URL: 'mysql://user:pa55word@db/x' })).not.toThrow(/pa55word/);
+    });
+  });
 });

@@ -6,6 +6,7 @@ import net from 'node:net';
 import path from 'node:path';
 import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
+import { LOG_LEVELS, type LogLevel } from './log';
 
 const port = z.coerce
   .number({ error: 'must be a TCP port number, e.g. 3000' })
@@ -98,7 +99,16 @@ const environmentSchema = z.object({
     .min(32, 'must be at least 32 characters, e.g. the output of `openssl rand -base64 32`')
     .optional(),
   TRUST_PROXY: trustProxy.optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  METRICS_TOKEN: z
+    .string()
+    .min(16, 'must be at least 16 characters, e.g. the output of `openssl rand -hex 32`')
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces (it is sent in an Authorization header), e.g. the output of `openssl rand -hex 32`')
+    .optional(),
 });
+
+/** Variables whose values are secrets: a bad one is described, never repeated, in the error. */
+const SECRET_VARIABLES = new Set(['AUTH_SECRET', 'METRICS_TOKEN', 'DATABASE_URL']);
 
 export type Config = {
   env: 'development' | 'production' | 'test';
@@ -128,6 +138,10 @@ export type Config = {
   recognition: { maxConcurrent: number; maxPerPerson: number };
   /** The agent is given at most this many of the newest turns and characters of them. */
   agentContext: { maxTurns: number; maxChars: number };
+  /** How much the server logs (server/log.ts); info and above never include what people said. */
+  logLevel: LogLevel;
+  /** GET /metrics answers only `Authorization: Bearer <metricsToken>`; undefined: there is no /metrics. */
+  metricsToken: string | undefined;
   /** The folder holding package.json, drizzle/ and the Next app. */
   appRoot: string;
 };
@@ -142,7 +156,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const variable = String(issue.path[0] ?? '?');
-      return `  ${variable}=${JSON.stringify(env[variable] ?? '')}: ${issue.message}`;
+      const value = env[variable] ?? '';
+      const shown = SECRET_VARIABLES.has(variable) ? `<${value.length} characters, not shown>` : JSON.stringify(value);
+      return `  ${variable}=${shown}: ${issue.message}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
@@ -160,6 +176,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     providers: { stt: v.STT_PROVIDER, agent: v.AGENT_PROVIDER, tts: v.TTS_PROVIDER, fliteVoice: v.FLITE_VOICE },
     recognition: { maxConcurrent: v.STT_MAX_CONCURRENT, maxPerPerson: v.STT_MAX_PER_PERSON },
     agentContext: { maxTurns: v.AGENT_CONTEXT_TURNS, maxChars: v.AGENT_CONTEXT_CHARS },
+    logLevel: v.LOG_LEVEL,
+    metricsToken: v.METRICS_TOKEN,
     appRoot,
   };
 }

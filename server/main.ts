@@ -1,9 +1,12 @@
 /**
  * Process entry: configuration → database → auth → Next → HTTP + /ws → graceful stop.
  * One process owns the database; Next's route handlers reach it through the runtime handle.
+ * Every answer gets the security headers; /healthz, /readyz and /metrics are answered here,
+ * before Next.
  */
 import http from 'node:http';
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import next from 'next';
 import { ConfigError, loadConfig } from './config';
 import { createAuth, resolveAuthSecret } from './auth/auth';
@@ -13,9 +16,15 @@ import { SocketServer } from './socket/upgrade';
 import { createProviders } from './providers';
 import { createSocketVoiceSession } from './socket/voice';
 import { createClientAddressStamp } from './http/client-address';
+import { createOperationsEndpoints, createReadiness } from './http/operations';
+import { createSecurityHeaders } from './http/security-headers';
+import { captureConsole, log, setLogLevel } from './log';
+import { metrics } from './metrics';
 
 async function main() {
   const config = loadConfig();
+  setLogLevel(config.logLevel);
+  captureConsole();
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -32,8 +41,22 @@ async function main() {
   const providers = await createProviders(config);
   const sockets = new SocketServer(runtime, (context) => createSocketVoiceSession(context, { db: database.db, providers, agentContext: config.agentContext }));
   const stampClientAddress = createClientAddressStamp(config.trustProxy);
+  const setSecurityHeaders = createSecurityHeaders(config);
+  let stopping = false;
+  const answerOperations = createOperationsEndpoints({
+    readiness: createReadiness({
+      enginesWarm: providers.ready(),
+      pingDatabase: async () => void (await database.db.execute(sql`select 1`)),
+      stopping: () => stopping,
+      log,
+    }),
+    metrics: metrics.registry,
+    metricsToken: config.metricsToken,
+  });
   const server = http.createServer((req, res) => {
     stampClientAddress(req);
+    setSecurityHeaders(req, res);
+    if (answerOperations(req, res)) return;
     void handleRequest(req, res);
   });
   server.on('upgrade', (req, socket, head) => {
@@ -50,13 +73,13 @@ async function main() {
     server.listen(config.port, config.host, resolve);
   });
   const where = database.kind === 'pglite' ? `embedded PGlite in ${path.relative(process.cwd(), config.dataDir) || '.'}` : 'PostgreSQL';
-  console.log(`Parley is listening on ${config.publicUrl} (${config.env}; database: ${where})`);
+  // Test helpers and people wait for this line; keep its words.
+  log.info({ url: config.publicUrl, env: config.env, database: database.kind }, `Parley is listening on ${config.publicUrl} (${config.env}; database: ${where})`);
 
-  let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`[server] ${signal}: stopping`);
+    log.info({ signal }, 'stopping');
     server.close();
     await sockets.close();
     server.closeAllConnections();
@@ -70,15 +93,16 @@ async function main() {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
+// Start-up failures are for a person at a terminal: plain sentences on stderr, not JSON.
 main().catch((error: unknown) => {
   if (error instanceof ConfigError || error instanceof DatabaseInUseError) {
-    console.error(error.message);
+    process.stderr.write(`${error.message}\n`);
     process.exit(2);
   }
   if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-    console.error(`Port ${process.env.PORT ?? 3000} is already in use: stop the program using it, or set PORT to a free port.`);
+    process.stderr.write(`Port ${process.env.PORT ?? 3000} is already in use: stop the program using it, or set PORT to a free port.\n`);
     process.exit(2);
   }
-  console.error('[server] failed to start:', error);
+  process.stderr.write(`Parley failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

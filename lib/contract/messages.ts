@@ -4,6 +4,10 @@
  */
 import { z } from 'zod';
 
+// Our pages' Content-Security-Policy forbids eval. zod would try `new Function` to compile fast
+// parsers, and the browser reports the attempt as a violation even though zod catches it.
+if (typeof window !== 'undefined') z.config({ jitless: true });
+
 export const PROTOCOL_VERSION = 1;
 export const AUDIO_FORMAT = { encoding: 'pcm_s16le', sampleRate: 16000, channels: 1 } as const;
 /** Largest text frame; larger ones close the socket with 1009. */

@@ -9,6 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import net from 'node:net';
 import proxyAddr from 'proxy-addr';
 import type { TrustProxy } from '../config';
+import { log } from '../log';
 
 export const CLIENT_ADDRESS_HEADER = 'x-parley-client-address';
 
@@ -42,7 +43,7 @@ export function clientAddress(req: IncomingMessage, trust: Trust): string | unde
  * For every request and upgrade, before anything else reads it: CLIENT_ADDRESS_HEADER becomes
  * the address worked out here, whatever the client sent under that name.
  */
-export function createClientAddressStamp(trust: TrustProxy, warn: (message: string) => void = console.warn) {
+export function createClientAddressStamp(trust: TrustProxy, warn: (message: string) => void = (message) => log.warn(message)) {
   const isTrusted = compileTrust(trust);
   let warned = 'addresses' in trust || trust.hops > 0;
   return (req: IncomingMessage): void => {
@@ -52,7 +53,7 @@ export function createClientAddressStamp(trust: TrustProxy, warn: (message: stri
     if (!warned && req.headers['x-forwarded-for'] !== undefined) {
       warned = true;
       warn(
-        '[server] a request came with X-Forwarded-For, which is ignored while TRUST_PROXY is unset. If Parley is behind a ' +
+        'a request came with X-Forwarded-For, which is ignored while TRUST_PROXY is unset. If Parley is behind a ' +
           'reverse proxy, set TRUST_PROXY (e.g. TRUST_PROXY=1 for one proxy); otherwise every client counts as the proxy for sign-in limits.',
       );
     }

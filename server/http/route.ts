@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import { identify, type Identity } from '../auth/identify';
+import { log } from '../log';
 import { getRuntime, type Runtime } from '../runtime';
 
 export function jsonError(status: number, code: string, message: string): Response {
@@ -27,7 +28,7 @@ export function withIdentity<C extends object>(handler: Handler<C>) {
     try {
       return await handler(request, { ...context, identity, runtime });
     } catch (error) {
-      console.error(`[api] ${request.method} ${new URL(request.url).pathname} failed:`, error);
+      log.error({ component: 'api', err: error, method: request.method, path: new URL(request.url).pathname, userId: identity.userId }, 'a route handler failed');
       return jsonError(500, 'internal_error', 'The server failed to answer; try again.');
     }
   };

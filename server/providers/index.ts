@@ -12,6 +12,8 @@ import { shareFairly } from './stt/fair-share';
 import { resampledTo16kHz } from './tts/resampled';
 
 export interface Providers extends VoiceProviders {
+  /** Resolves once the engines are warm (a first utterance waits for nothing); rejects if they cannot start. */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -29,12 +31,16 @@ export async function createProviders(config: Config): Promise<Providers> {
   const embedded = createPocketsphinxStt({ ...(await embeddedSttOptions()), maxDecoders: maxConcurrent });
   const stt = shareFairly(embedded, { total: maxConcurrent, perOwner: maxPerPerson });
   // Flite speaks at 16 kHz already; an engine at another rate is resampled here, in one place.
-  const tts = await resampledTo16kHz(createFliteTts({ voice: config.providers.fliteVoice }));
+  const flite = createFliteTts({ voice: config.providers.fliteVoice });
+  const tts = await resampledTo16kHz(flite);
   const agent = createBuiltinAgent();
+  const warm = Promise.all([embedded.ready(), flite.ready()]).then(() => {});
+  warm.catch(() => {}); // reported through ready()
   return {
     stt,
     tts,
     agent,
+    ready: () => warm,
     close: async () => {
       await Promise.allSettled([stt.close(), tts.close()]);
     },

@@ -8,6 +8,8 @@ import type { RawData, WebSocket } from 'ws';
 import { parseClientFrame } from '../../lib/contract/parse';
 import type { ClientMessage, ServerMessage } from '../../lib/contract/messages';
 import type { SessionInput } from '../voice/events';
+import { log as rootLog, type Logger } from '../log';
+import { metrics } from '../metrics';
 import { ContractAudio, type ContractAudioLimits } from './contract-audio';
 import { RateLimiter } from './rate-limit';
 
@@ -37,10 +39,14 @@ export function serveConnection(
   ws: WebSocket,
   createSession: (out: Outbound) => ConnectionSession,
   audioLimits?: Partial<ContractAudioLimits>,
+  /** The session's logger (it carries the conversation id). */
+  log: Logger = rootLog,
 ): ConnectionSession {
   const out: Outbound = {
     send(message) {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+      if (ws.readyState !== ws.OPEN) return;
+      ws.send(JSON.stringify(message));
+      metrics.sent(message);
     },
   };
   const session = createSession(out);
@@ -99,7 +105,7 @@ export function serveConnection(
     try {
       handleFrame(data, isBinary);
     } catch (error) {
-      console.error('[ws] failed to handle a frame:', error);
+      log.error({ err: error }, 'failed to handle a frame');
       out.send({ type: 'error', code: 'internal_error', message: 'The server failed to handle that message; the session goes on.', fatal: false });
     }
   });
@@ -111,7 +117,7 @@ export function serveConnection(
     void session.close();
   });
   ws.on('error', (error) => {
-    if (!/Max payload size exceeded/.test(error.message)) console.warn('[ws] socket error:', error.message);
+    if (!/Max payload size exceeded/.test(error.message)) log.warn({ err: error }, 'socket error');
   });
   return session;
 }

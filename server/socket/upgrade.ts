@@ -12,6 +12,8 @@ import { identify } from '../auth/identify';
 import type { Runtime } from '../runtime';
 import { createConversation, findOwnConversation, listTurns } from '../store/conversations';
 import type { AgentMessage } from '../providers/agent/types';
+import { log, type Logger } from '../log';
+import { metrics } from '../metrics';
 import { serveConnection, type ConnectionSession, type Outbound } from './connection';
 
 export interface SessionContext {
@@ -20,6 +22,8 @@ export interface SessionContext {
   /** The conversation's earlier turns, when it is continued. */
   history: AgentMessage[];
   out: Outbound;
+  /** Everything the session logs goes here: it names the conversation and the person. */
+  log: Logger;
 }
 
 export type SessionFactory = (context: SessionContext) => ConnectionSession;
@@ -63,20 +67,34 @@ export class SocketServer {
       } else {
         conversationId = (await createConversation(this.runtime.db, identity.userId)).id;
       }
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, { userId: identity.userId, conversationId, history }));
+      const sessionLog = log.child({ conversationId, userId: identity.userId });
+      this.wss.handleUpgrade(req, socket, head, (ws) => {
+        sessionLog.info({ via: identity.via, continued: requested !== null }, 'session opened');
+        this.accept(ws, { userId: identity.userId, conversationId, history, log: sessionLog });
+      });
     } catch (error) {
-      console.error('[ws] upgrade failed:', error);
+      log.error({ err: error, req }, 'could not open a voice session');
       refuse(socket, 500, 'The server could not open the session.');
     }
   }
 
   private accept(ws: WebSocket, context: Omit<SessionContext, 'out'>) {
-    const session = serveConnection(ws, (out) => {
-      out.send({ type: 'session.ready', protocol: PROTOCOL_VERSION, conversationId: context.conversationId, audio: { ...AUDIO_FORMAT } });
-      return this.createSession({ ...context, out });
-    });
+    const session = serveConnection(
+      ws,
+      (out) => {
+        out.send({ type: 'session.ready', protocol: PROTOCOL_VERSION, conversationId: context.conversationId, audio: { ...AUDIO_FORMAT } });
+        return this.createSession({ ...context, out });
+      },
+      undefined,
+      context.log,
+    );
     this.sessions.add(session);
-    ws.on('close', () => this.sessions.delete(session));
+    metrics.activeSessions.inc();
+    ws.on('close', (code) => {
+      this.sessions.delete(session);
+      metrics.activeSessions.dec();
+      context.log.info({ code }, 'session closed');
+    });
   }
 
   private isOwnOrigin(origin: string | null): boolean {

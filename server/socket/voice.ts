@@ -3,11 +3,14 @@
  * session's events out as contract messages, agent speech out as `agent.audio.chunk` frames.
  */
 import { encodeAudioChunk } from '../audio/base64-pcm';
+import { metrics } from '../metrics';
 import type { Database } from '../store/database';
 import { appendTurn, truncateAgentTurn, updateAgentTurn } from '../store/conversations';
 import { PacedAudioOutput } from '../voice/audio-out';
 import type { ContextBounds } from '../voice/conversation';
 import { VoiceSession, type VoiceProviders } from '../voice/session';
+import type { TurnStore, TurnToStore } from '../voice/turn-recorder';
+import type { Logger } from '../log';
 import type { ConnectionSession } from './connection';
 import type { SessionContext } from './upgrade';
 
@@ -15,7 +18,19 @@ export function createSocketVoiceSession(
   context: SessionContext,
   deps: { db: Database; providers: VoiceProviders; agentContext?: ContextBounds },
 ): ConnectionSession {
-  const { out, conversationId } = context;
+  const { out, conversationId, log } = context;
+  const store: TurnStore = {
+    append: async (turn) => {
+      await appendTurn(deps.db, { ...turn, conversationId });
+      // A reply stored while it is spoken is counted once complete, with its latencies (update).
+      if (turn.role === 'user' || 'agentLatencyMs' in turn) observeStoredTurn(log, turn);
+    },
+    truncate: (turnId, heardText) => truncateAgentTurn(deps.db, conversationId, turnId, heardText),
+    update: async (turnId, changes) => {
+      await updateAgentTurn(deps.db, conversationId, turnId, changes);
+      if ('agentLatencyMs' in changes) observeStoredTurn(log, { ...changes, id: turnId, role: 'agent', utteranceId: '', startedAt: new Date(), endedAt: new Date() });
+    },
+  };
   const session = new VoiceSession({
     providers: deps.providers,
     events: out,
@@ -26,11 +41,8 @@ export function createSocketVoiceSession(
       sendFrame: (utteranceId, sequence, frame) =>
         out.send({ type: 'agent.audio.chunk', utteranceId, sequence, timestamp: Date.now(), audio: encodeAudioChunk(frame) }),
     }),
-    store: {
-      append: async (turn) => void (await appendTurn(deps.db, { ...turn, conversationId })),
-      truncate: (turnId, heardText) => truncateAgentTurn(deps.db, conversationId, turnId, heardText),
-      update: (turnId, changes) => updateAgentTurn(deps.db, conversationId, turnId, changes),
-    },
+    store,
+    log,
   });
   return {
     handle: (input) => session.handle(input),
@@ -41,4 +53,12 @@ export function createSocketVoiceSession(
     },
     close: () => session.close(),
   };
+}
+
+/** A turn is in the database: count it, observe its latencies, log it (its words only at debug). */
+function observeStoredTurn(log: Logger, turn: TurnToStore): void {
+  metrics.turnStored(turn);
+  const { id, role, interrupted, sttLatencyMs, agentLatencyMs, ttsLatencyMs, voiceToVoiceMs } = turn;
+  log.info({ turnId: id, role, interrupted, sttLatencyMs, agentLatencyMs, ttsLatencyMs, voiceToVoiceMs }, 'turn stored');
+  log.debug({ turnId: id, text: turn.text }, 'turn text');
 }

@@ -5,8 +5,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import lockfile from 'proper-lockfile';
 import * as schema from '../../lib/db/schema';
+import { log } from '../log';
+import { DataDirLockHeld, lockDataDir, type DataDirLock } from './data-dir-lock';
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -48,23 +49,20 @@ async function openPostgres(url: string, migrationsFolder: string): Promise<Open
 async function openPglite(directory: string, migrationsFolder: string): Promise<OpenDatabase> {
   fs.mkdirSync(directory, { recursive: true });
   // PGlite has no lock of its own, and two processes on one directory silently lose writes.
-  // The lock is refreshed while we live; after a crash it goes stale and the next start waits it out.
-  let release: () => Promise<void>;
+  let lock: DataDirLock;
   try {
-    release = await lockfile.lock(directory, {
-      lockfilePath: path.join(directory, '..', 'pglite.lock'),
-      stale: 10_000,
-      update: 2_000,
-      retries: { retries: 6, minTimeout: 1_000, maxTimeout: 2_000, factor: 1 },
-      onCompromised: (error) => {
-        console.error(`[db] lost the lock on ${directory}: ${error.message}; stopping to protect the data`);
+    lock = await lockDataDir(path.join(directory, '..', 'pglite.lock'), {
+      onCompromised: (reason) => {
+        log.fatal({ component: 'db', directory, reason }, 'lost the lock on the embedded database; stopping to protect the data');
         process.exit(70);
       },
     });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
+    if (error instanceof DataDirLockHeld) {
+      const who = error.holder ? `pid ${error.holder.pid} on ${error.holder.hostname}, running since ${error.holder.since}` : 'a holder whose lock file cannot be read';
+      const seen = error.seenBy === 'refreshes' ? ', seen refreshing its lock from another container or machine' : '';
       throw new DatabaseInUseError(
-        `The embedded database in ${directory} is in use by another Parley process. ` +
+        `The embedded database in ${directory} is in use by another Parley process (${who}${seen}). ` +
           'Stop that process first, or give this one its own DATA_DIR (or a DATABASE_URL).',
       );
     }
@@ -82,11 +80,11 @@ async function openPglite(directory: string, migrationsFolder: string): Promise<
       kind: 'pglite',
       close: async () => {
         await client.close();
-        await release();
+        await lock.release();
       },
     };
   } catch (error) {
-    await release();
+    await lock.release();
     throw error;
   }
 }

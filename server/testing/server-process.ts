@@ -13,9 +13,21 @@ export interface RunningServer {
   port: number;
   dataDir: string;
   process: ChildProcess;
-  /** Everything the server printed so far. */
+  /** Everything the server printed so far, stdout and stderr. */
   output(): string;
+  /** What the server wrote to stdout so far, line by line: its log, one JSON object a line. */
+  stdoutLines(): string[];
+  /** The stdout lines that are JSON log records, parsed. */
+  logRecords(): LogRecord[];
   stop(): Promise<void>;
+}
+
+/** One line of the server's log (server/log.ts). */
+export interface LogRecord {
+  level: number;
+  msg: string;
+  err?: { message?: string };
+  [field: string]: unknown;
 }
 
 export async function freePort(): Promise<number> {
@@ -53,14 +65,27 @@ export async function startServer(options: { env?: Record<string, string>; dataD
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  let stdout = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    output += d.toString();
+    stdout += d.toString();
+  });
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const stdoutLines = () => stdout.split('\n').filter((line) => line !== '');
   const server: RunningServer = {
     url: `http://localhost:${port}`,
     port,
     dataDir,
     process: child,
     output: () => output,
+    stdoutLines,
+    logRecords: () => stdoutLines().flatMap((line) => {
+      try {
+        return [JSON.parse(line) as LogRecord];
+      } catch {
+        return [];
+      }
+    }),
     stop: () => stopProcess(child),
   };
   await new Promise<void>((resolve, reject) => {

@@ -6,6 +6,7 @@
  * of the rules in UserTurns, one reply in AgentReply.
  */
 import { randomUUID } from 'node:crypto';
+import { log, type Logger } from '../log';
 import type { Agent, AgentMessage } from '../providers/agent/types';
 import type { Stt } from '../providers/stt/types';
 import type { Tts } from '../providers/tts/types';
@@ -47,6 +48,8 @@ export interface VoiceSessionOptions {
   timeZone?: string;
   limits?: Partial<SessionLimits>;
   context?: ContextBounds;
+  /** Where the session logs (the transport's, naming the conversation); default the server's. */
+  log?: Logger;
 }
 
 /** A reply and the user turns it answers. */
@@ -83,7 +86,7 @@ export class VoiceSession {
       bounds: options.context,
       providers: { stt: stt.name, agent: agent.name, tts: tts.name },
       onError: (error) => {
-        console.error('[voice] failed to store a turn:', error);
+        (options.log ?? log).error({ err: error }, 'failed to store a turn');
         this.send({ type: 'error', code: 'internal_error', message: 'A turn could not be stored.', fatal: false });
       },
     });

@@ -1,4 +1,5 @@
 /** One utterance's recognition on a pooled decoder (queued until one is free). */
+import { log } from '../../../log';
 import type { SttStream, SttStreamOptions } from '../types';
 import type { DecoderProcess, FinalResult, UtteranceListener } from './decoder-process';
 import type { DecoderClient, DecoderPool } from './decoder-pool';
@@ -153,8 +154,10 @@ export class PocketsphinxStream implements SttStream, DecoderClient {
   private failWith(kind: FailureKind, detail: Error): void {
     const error = new Error(FAILURE_MESSAGES[kind], { cause: detail });
     this.failure = error;
-    if (kind === 'unavailable') console.error(`[stt] no decoder could be loaded for an utterance: ${detail.message}`);
-    else if (kind !== 'closed') console.error(`[stt] recognition failed ${this.endRequested ? 'after the end of speech' : 'mid-utterance'}: ${detail.message}`);
+    // The recogniser is shared by every session: the person (owner) says whose utterance it was.
+    const where = { component: 'stt', userId: this.options.owner, err: detail };
+    if (kind === 'unavailable') log.error(where, 'no decoder could be loaded for an utterance');
+    else if (kind !== 'closed') log.error(where, `recognition failed ${this.endRequested ? 'after the end of speech' : 'mid-utterance'}`);
     if (this.endRequested) {
       this.settle(error);
       return;
