@@ -9,9 +9,10 @@ export interface ConversationSummary {
   createdAt: string;
   updatedAt: string;
   turnCount: number;
-  durationMs: number | null;
-  /** The start of what was said, for the list. */
-  preview: string | null;
+  /** Last turn's end − first turn's start. */
+  durationMs: number;
+  /** The start of the first user turn, or of the first turn a search matched; '' if none. */
+  preview: string;
 }
 
 export interface ConversationPage {
@@ -37,7 +38,7 @@ export interface StoredTurn {
 }
 
 export interface ConversationWithTurns {
-  conversation: { id: string; title: string | null; createdAt: string; updatedAt: string };
+  conversation: ConversationSummary;
   turns: StoredTurn[];
 }
 

@@ -190,7 +190,10 @@ function ConversationRow({ conversation }: { conversation: ConversationSummary }
             {plural(conversation.turnCount, 'turn')}
           </span>
         </div>
-        {conversation.preview && <p className="mt-1 line-clamp-2 text-sm text-slate-600">{conversation.preview}</p>}
+        {/* Until renamed, the title is the first words: the preview would only repeat it. */}
+        {conversation.preview && conversation.preview !== conversation.title && (
+          <p className="mt-1 line-clamp-2 text-sm text-slate-600">{conversation.preview}</p>
+        )}
       </Link>
     </li>
   );

@@ -36,14 +36,13 @@ export function ConversationView({ id }: { id: string }) {
 
   const { conversation, turns } = detail.data;
   const replies = replyLatencies(turns);
-  const durationMs = turns.length ? Date.parse(turns.at(-1)!.endedAt) - Date.parse(turns[0].startedAt) : null;
 
   return (
     <div className="space-y-6">
       <header className="space-y-2">
         <Title id={id} title={conversation.title} />
         <p className="text-sm text-slate-500">
-          Started <time dateTime={conversation.createdAt}>{formatDateTime(conversation.createdAt)}</time> · {formatDuration(durationMs)} ·{' '}
+          Started <time dateTime={conversation.createdAt}>{formatDateTime(conversation.createdAt)}</time> · {formatDuration(conversation.durationMs)} ·{' '}
           {plural(turns.length, 'turn')}
         </p>
         <div className="flex flex-wrap items-center gap-2 text-sm">
