@@ -274,6 +274,24 @@ test.describe('a seeded history', () => {
     await page.context().close();
   });
 
+  test('a failed answer shows the server’s message and a way to try again; a bad address says what was wrong', async ({ browser }) => {
+    const page = await signedIn(browser);
+    let failing = true;
+    await page.route('**/api/conversations?*', (route) =>
+      failing
+        ? route.fulfill({ status: 500, json: { error: { code: 'internal_error', message: 'The server failed to answer; try again.' } } })
+        : route.continue(),
+    );
+    await page.goto('/conversations?from=yesterday');
+    await expect(page.getByRole('status')).toContainText('“from=yesterday” in the address is not a date like 2025-01-31');
+    const problem = page.getByRole('alert').filter({ hasText: 'The server failed to answer; try again.' });
+    await expect(problem).toBeVisible();
+    failing = false;
+    await problem.getByRole('button', { name: 'Try again' }).click();
+    await expect(rows(page)).toHaveCount(20);
+    await page.context().close();
+  });
+
   test('a long history loads page by page, by scrolling or with the keyboard, and filters by day', async ({ browser }) => {
     const page = await signedIn(browser);
     await page.goto('/conversations');
