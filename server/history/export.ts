@@ -31,6 +31,7 @@ export function exportConversation(detail: ConversationDetail, format: ExportFor
 export function fileStem(conversation: Pick<ConversationSummary, 'title' | 'createdAt'>): string {
   const slug = (conversation.title ?? '')
     .normalize('NFKD')
+    .replace(/\p{M}/gu, '') // the accents NFKD split off: "é" → "e"
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .slice(0, 60)
