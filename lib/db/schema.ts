@@ -2,10 +2,11 @@
  * The one database schema (PostgreSQL dialect), used by the embedded PGlite and by a real
  * PostgreSQL server alike. Migrations in drizzle/ are generated from this file.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import {
   boolean,
   check,
+  customType,
   index,
   integer,
   pgTable,
@@ -118,9 +119,18 @@ export const conversations = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  // The history dashboard lists a person's conversations newest first.
-  (t) => [index('conversations_user_updated_idx').on(t.userId, t.updatedAt.desc())],
+  // The history dashboard pages through a person's conversations newest first, by (createdAt, id).
+  (t) => [index('conversations_user_created_idx').on(t.userId, t.createdAt.desc(), t.id.desc())],
 );
+
+/** PostgreSQL's text-search document type; drizzle has none built in. */
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
+/**
+ * The text-search configuration of the stored documents, which queries must parse their words
+ * with too: English stems words, so "running" finds "runs".
+ */
+export const TEXT_SEARCH_CONFIG = 'english';
 
 export const turns = pgTable(
   'turns',
@@ -154,9 +164,14 @@ export const turns = pgTable(
     agentProvider: text('agent_provider'),
     ttsProvider: text('tts_provider'),
     createdAt: createdAt(),
+    /** What was said, as PostgreSQL full-text search reads it; kept up to date by the database itself. */
+    textSearch: tsvector('text_search')
+      .notNull()
+      .generatedAlwaysAs((): SQL => sql`to_tsvector(${sql.raw(`'${TEXT_SEARCH_CONFIG}'`)}, ${turns.text})`),
   },
   (t) => [
     uniqueIndex('turns_conversation_position_idx').on(t.conversationId, t.position),
+    index('turns_text_search_idx').using('gin', t.textSearch),
     check('turns_role_check', sql`${t.role} in ('user', 'agent')`),
   ],
 );

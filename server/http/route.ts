@@ -1,6 +1,6 @@
 /**
  * Route handler plumbing: who is asking (session cookie or API token), JSON errors with a
- * code and a message that says what to do, and zod-validated bodies.
+ * code and a message that says what to do, and zod-validated bodies and query strings.
  */
 import type { z } from 'zod';
 import { identify, type Identity } from '../auth/identify';
@@ -42,11 +42,24 @@ export async function readJson<T>(request: Request, schema: z.ZodType<T>): Promi
   } catch {
     return { ok: false, response: jsonError(400, 'invalid_json', 'The request body must be JSON.') };
   }
-  const parsed = schema.safeParse(body);
+  return validate(body, schema, 'invalid_body');
+}
+
+/**
+ * Parses the query string with a schema; on failure, the Response to send back. An empty
+ * parameter (`?q=`, as forms send) counts as absent.
+ */
+export function readQuery<T>(request: Request, schema: z.ZodType<T>): { ok: true; value: T } | { ok: false; response: Response } {
+  const params = [...new URL(request.url).searchParams].filter(([, value]) => value !== '');
+  return validate(Object.fromEntries(params), schema, 'invalid_query');
+}
+
+function validate<T>(input: unknown, schema: z.ZodType<T>, code: string): { ok: true; value: T } | { ok: false; response: Response } {
+  const parsed = schema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue.path.join('.');
-    return { ok: false, response: jsonError(400, 'invalid_body', field ? `${field}: ${issue.message}` : issue.message) };
+    return { ok: false, response: jsonError(400, code, field ? `${field}: ${issue.message}` : issue.message) };
   }
   return { ok: true, value: parsed.data };
 }

@@ -1,5 +1,5 @@
 /** Conversations and turns: the only code that writes them. Every query is scoped to an owner. */
-import { and, asc, count, desc, eq, max, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, max, sql } from 'drizzle-orm';
 import { conversations, turns, type NewTurn } from '../../lib/db/schema';
 import type { Database } from './database';
 
@@ -34,8 +34,11 @@ export async function listConversations(db: Database, userId: string, limit = 50
     .limit(limit);
 }
 
+// Every column but the search document, which only the database reads.
+const { textSearch: _, ...turnColumns } = getTableColumns(turns);
+
 export async function listTurns(db: Database, conversationId: string) {
-  return db.select().from(turns).where(eq(turns.conversationId, conversationId)).orderBy(asc(turns.position));
+  return db.select(turnColumns).from(turns).where(eq(turns.conversationId, conversationId)).orderBy(asc(turns.position));
 }
 
 /**
@@ -53,7 +56,7 @@ export async function appendTurn(db: Database, turn: Omit<NewTurn, 'position' | 
     const [row] = await tx
       .insert(turns)
       .values({ ...turn, position: (last ?? -1) + 1 })
-      .returning();
+      .returning(turnColumns);
     await tx
       .update(conversations)
       .set({
@@ -92,4 +95,26 @@ export async function updateAgentTurn(db: Database, conversationId: string, turn
     .update(turns)
     .set(changes)
     .where(and(eq(turns.conversationId, conversationId), eq(turns.id, turnId), eq(turns.role, 'agent')));
+}
+
+/** Renames one of the caller's conversations; false if there is no such conversation of theirs. */
+export async function renameConversation(db: Database, userId: string, conversationId: string, title: string): Promise<boolean> {
+  const renamed = await db
+    .update(conversations)
+    .set({ title })
+    .where(and(eq(conversations.id, conversationId), eq(conversations.userId, userId)))
+    .returning({ id: conversations.id });
+  return renamed.length > 0;
+}
+
+/**
+ * Deletes one of the caller's conversations, and its turns with it (the foreign key cascades);
+ * false if there was no such conversation of theirs.
+ */
+export async function deleteConversation(db: Database, userId: string, conversationId: string): Promise<boolean> {
+  const deleted = await db
+    .delete(conversations)
+    .where(and(eq(conversations.id, conversationId), eq(conversations.userId, userId)))
+    .returning({ id: conversations.id });
+  return deleted.length > 0;
 }

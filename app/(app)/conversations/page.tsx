@@ -1,27 +1,12 @@
-import Link from 'next/link';
 import { requireUser } from '@/server/http/page';
-import { getRuntime } from '@/server/runtime';
-import { listConversations } from '@/server/store/conversations';
+import { ConversationList } from './conversation-list';
+import { parseHistoryFilters } from './filters';
 
 export const metadata = { title: 'History · Parley' };
 
-export default async function ConversationsPage() {
-  const user = await requireUser();
-  const conversations = (await listConversations(getRuntime().db, user.id)).filter((c) => c.turnCount > 0);
-  return (
-    <div className="space-y-4">
-      <h1 className="text-2xl font-semibold">History</h1>
-      {conversations.length === 0 && <p className="text-slate-600">No conversations yet. <Link href="/talk" className="text-indigo-600 underline">Start talking</Link>.</p>}
-      <ul className="divide-y divide-slate-200 rounded-xl border border-slate-200 bg-white">
-        {conversations.map((c) => (
-          <li key={c.id}>
-            <Link href={`/conversations/${c.id}`} className="flex items-baseline gap-4 px-4 py-3 hover:bg-slate-50">
-              <span className="font-medium">{c.title ?? 'Untitled conversation'}</span>
-              <span className="ml-auto text-sm text-slate-500">{c.turnCount} turns · {c.updatedAt.toLocaleString()}</span>
-            </Link>
-          </li>
-        ))}
-      </ul>
-    </div>
-  );
+export default async function ConversationsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requireUser();
+  // The list itself is fetched by the browser, through the JSON API, page by page.
+  const { filters, problems } = parseHistoryFilters(await searchParams);
+  return <ConversationList initialFilters={filters} problems={problems} />;
 }

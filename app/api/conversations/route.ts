@@ -1,8 +1,12 @@
-import { listConversations } from '@/server/store/conversations';
-import { withIdentity } from '@/server/http/route';
+import { historyListParams } from '@/server/history/params';
+import { readQuery, withIdentity } from '@/server/http/route';
+import { listHistory } from '@/server/store/history';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = withIdentity(async (_request, { identity, runtime }) => {
-  return Response.json({ conversations: await listConversations(runtime.db, identity.userId) });
+/** The caller's conversations, newest first, a page at a time (README, "API"). */
+export const GET = withIdentity(async (request, { identity, runtime }) => {
+  const query = readQuery(request, historyListParams);
+  if (!query.ok) return query.response;
+  return Response.json(await listHistory(runtime.db, identity.userId, query.value));
 });
