@@ -214,7 +214,7 @@ test('speaking over the agent stops its answer at once, none of it plays afterwa
   await page.goto(`/conversations/${conversationId}`);
   const agentTurns = page.locator('li[data-role="agent"]');
   await expect(agentTurns.first()).toContainText(heard.text);
-  await expect(agentTurns.first()).toContainText('(interrupted)');
+  await expect(agentTurns.first()).toContainText('interrupted');
 
   // For the record: when each step of the first turn happened (page clock, ms).
   const when = (match: (e: PlaybackLogEntry) => boolean) => Math.round(log.find(match)?.at ?? NaN);
