@@ -120,7 +120,9 @@ export const conversations = pgTable(
     updatedAt: updatedAt(),
   },
   // The history dashboard pages through a person's conversations newest first, by (createdAt, id).
-  (t) => [index('conversations_user_created_idx').on(t.userId, t.createdAt.desc(), t.id.desc())],
+  // Ascending on purpose: read backwards it is `desc` with nulls first, PostgreSQL's own `desc`;
+  // drizzle's .desc() would write `desc nulls last`, which an `order by … desc` cannot use.
+  (t) => [index('conversations_user_created_idx').on(t.userId, t.createdAt, t.id)],
 );
 
 /** PostgreSQL's text-search document type; drizzle has none built in. */
