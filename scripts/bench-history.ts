@@ -5,7 +5,8 @@
  * the detail: through the store functions the API uses, then through HTTP on the production
  * server. Not a test: figures, not pass/fail. Target: p95 ≤ 50 ms.
  *
- *   npm run bench            (after the voice benchmark), or: npx tsx scripts/bench-history.ts
+ *   npm run bench            (after the voice benchmark), or, after `npm run build`:
+ *   npx tsx scripts/bench-history.ts       (the HTTP half runs dist/, so build it first)
  *
  * PostgreSQL: PARLEY_BENCH_DATABASE_URL (its tables are emptied), else a fresh database from
  * scripts/postgres-test-db.sh, else skipped. BENCH_DATABASES=pglite (or postgresql) runs one
@@ -20,6 +21,7 @@ import { sql } from 'drizzle-orm';
 import { seededRandom } from '../lib/seeded-random';
 import { conversations, turns, users, type NewTurn } from '../lib/db/schema';
 import { createApiToken } from '../server/auth/api-tokens';
+import { rewriteSearchDocuments } from '../server/store/conversations';
 import { openDatabase, type Database } from '../server/store/database';
 import { decodeCursor, findConversationSummary, listHistory, listStoredTurns, type HistoryQuery } from '../server/store/history';
 import { startServer } from '../server/testing/server-process';
@@ -107,6 +109,7 @@ async function seed(db: Database, userId: string, count: number, seedNumber: num
     }
     await db.insert(conversations).values(rows);
     for (let offset = 0; offset < said.length; offset += 2500) await db.insert(turns).values(said.slice(offset, offset + 2500));
+    await rewriteSearchDocuments(db, rows.map((row) => row.id!));
   }
 }
 
