@@ -107,6 +107,15 @@ export const apiTokens = pgTable(
   (t) => [index('api_tokens_user_id_idx').on(t.userId, t.createdAt)],
 );
 
+/** PostgreSQL's text-search document type; drizzle has none built in. */
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
+/**
+ * The text-search configuration of the stored documents, which queries must parse their words
+ * with too: English stems words, so "running" finds "runs".
+ */
+export const TEXT_SEARCH_CONFIG = 'english';
+
 export const conversations = pgTable(
   'conversations',
   {
@@ -118,19 +127,21 @@ export const conversations = pgTable(
     title: text('title'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    /**
+     * Everything said in it, both sides, as full-text search reads it; the store rewrites it with
+     * every change to its turns. One document per conversation, not per turn, so a search costs
+     * at most one check per conversation, however long the conversations are.
+     */
+    searchDocument: tsvector('search_document').notNull().default(sql`''::tsvector`),
   },
-  // The history dashboard pages through a person's conversations newest first, by (createdAt, id).
-  (t) => [index('conversations_user_created_idx').on(t.userId, t.createdAt.desc(), t.id.desc())],
+  (t) => [
+    // The history dashboard pages through a person's conversations newest first, by (createdAt, id).
+    // Ascending on purpose: read backwards it is `desc` with nulls first, PostgreSQL's own `desc`;
+    // drizzle's .desc() would write `desc nulls last`, which an `order by … desc` cannot use.
+    index('conversations_user_created_idx').on(t.userId, t.createdAt, t.id),
+    index('conversations_search_document_idx').using('gin', t.searchDocument),
+  ],
 );
-
-/** PostgreSQL's text-search document type; drizzle has none built in. */
-const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
-
-/**
- * The text-search configuration of the stored documents, which queries must parse their words
- * with too: English stems words, so "running" finds "runs".
- */
-export const TEXT_SEARCH_CONFIG = 'english';
 
 export const turns = pgTable(
   'turns',
@@ -164,14 +175,13 @@ export const turns = pgTable(
     agentProvider: text('agent_provider'),
     ttsProvider: text('tts_provider'),
     createdAt: createdAt(),
-    /** What was said, as PostgreSQL full-text search reads it; kept up to date by the database itself. */
+    /** Its text as full-text search reads it (kept by the database itself): which turn of a found conversation matched. */
     textSearch: tsvector('text_search')
       .notNull()
       .generatedAlwaysAs((): SQL => sql`to_tsvector(${sql.raw(`'${TEXT_SEARCH_CONFIG}'`)}, ${turns.text})`),
   },
   (t) => [
     uniqueIndex('turns_conversation_position_idx').on(t.conversationId, t.position),
-    index('turns_text_search_idx').using('gin', t.textSearch),
     check('turns_role_check', sql`${t.role} in ('user', 'agent')`),
   ],
 );

@@ -1,6 +1,6 @@
 /** Conversations and turns: the only code that writes them. Every query is scoped to an owner. */
-import { and, asc, count, desc, eq, getTableColumns, max, sql } from 'drizzle-orm';
-import { conversations, turns, type NewTurn } from '../../lib/db/schema';
+import { and, asc, count, desc, eq, getTableColumns, inArray, max, sql, type SQL } from 'drizzle-orm';
+import { conversations, TEXT_SEARCH_CONFIG, turns, type NewTurn } from '../../lib/db/schema';
 import type { Database } from './database';
 
 export async function createConversation(db: Database, userId: string) {
@@ -61,6 +61,7 @@ export async function appendTurn(db: Database, turn: Omit<NewTurn, 'position' | 
       .update(conversations)
       .set({
         updatedAt: new Date(),
+        searchDocument: searchDocument(),
         ...(turn.role === 'user' && turn.text.trim()
           ? { title: sql`coalesce(${conversations.title}, ${titleFrom(turn.text)})` }
           : {}),
@@ -82,11 +83,26 @@ function titleFrom(text: string): string {
  */
 export async function truncateAgentTurn(db: Database, conversationId: string, turnId: string, heardText: string) {
   const turn = and(eq(turns.conversationId, conversationId), eq(turns.id, turnId), eq(turns.role, 'agent'));
-  if (!heardText.trim()) {
-    await db.delete(turns).where(turn);
-    return;
-  }
-  await db.update(turns).set({ text: heardText, interrupted: true }).where(turn);
+  await db.transaction(async (tx) => {
+    if (heardText.trim()) await tx.update(turns).set({ text: heardText, interrupted: true }).where(turn);
+    else await tx.delete(turns).where(turn);
+    // What was not heard is not findable either.
+    await tx.update(conversations).set({ searchDocument: searchDocument() }).where(eq(conversations.id, conversationId));
+  });
+}
+
+/** Rewrites the search documents of these conversations, after turns were written in bulk (an import, the benchmark). */
+export async function rewriteSearchDocuments(db: Database, conversationIds: string[]) {
+  if (conversationIds.length) await db.update(conversations).set({ searchDocument: searchDocument() }).where(inArray(conversations.id, conversationIds));
+}
+
+/**
+ * A conversation's search document, for an update of that conversation: all its turns' text in
+ * speaking order, read the way the history search reads words (drizzle/0002 wrote the same for
+ * conversations held before it).
+ */
+function searchDocument(): SQL {
+  return sql`(select to_tsvector(${TEXT_SEARCH_CONFIG}::regconfig, coalesce(string_agg(${turns.text}, ' ' order by ${turns.position}), '')) from ${turns} where ${turns.conversationId} = ${conversations.id})`;
 }
 
 /** An agent turn stored while it was spoken: now as far as it got, or complete. */

@@ -75,10 +75,13 @@ async function openPglite(directory: string, migrationsFolder: string): Promise<
     const client = await PGlite.create(directory);
     const db = drizzle({ client, schema });
     await migrate(db, { migrationsFolder });
+    await client.exec('analyze');
+    const statistics = keepStatistics(client);
     return {
       db: db as unknown as Database,
       kind: 'pglite',
       close: async () => {
+        await statistics.stop();
         await client.close();
         await lock.release();
       },
@@ -87,4 +90,27 @@ async function openPglite(directory: string, migrationsFolder: string): Promise<
     await lock.release();
     throw error;
   }
+}
+
+/** How often PGlite's planner statistics are gathered again while the server runs. */
+const ANALYZE_EVERY_MS = 60 * 60 * 1000;
+
+/**
+ * PGlite runs no autovacuum, so nothing would ever gather the planner's statistics, and without
+ * them PostgreSQL misjudges queries badly (a history search over 10,000 conversations takes a
+ * second instead of milliseconds). They are gathered at start-up and then every hour, as
+ * autovacuum would: ANALYZE reads a fixed-size sample, a fraction of a second even for a large history.
+ */
+function keepStatistics(client: { exec(query: string): Promise<unknown> }) {
+  let running: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = client.exec('analyze').catch((error: Error) => console.error(`[db] gathering statistics failed: ${error.message}`));
+  }, ANALYZE_EVERY_MS);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
 }

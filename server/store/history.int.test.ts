@@ -4,12 +4,15 @@
  * what is never listed, and deleting.
  */
 import crypto from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversations, turns, users } from '../../lib/db/schema';
 import { historyListParams } from '../history/params';
 import { openTestDatabase } from '../testing/test-database';
-import type { OpenDatabase } from './database';
+import { openDatabase, type OpenDatabase } from './database';
 import { appendTurn, createConversation, deleteConversation, renameConversation, truncateAgentTurn } from './conversations';
 import { decodeCursor, findConversationSummary, listHistory, listStoredTurns, type HistoryQuery } from './history';
 
@@ -86,10 +89,13 @@ describe('search', () => {
     expect(await ids(alice, { search: 'seven' })).toEqual([other]);
     expect(await ids(alice, { search: '"twelve times"' })).toEqual([other]);
     expect(await ids(alice, { search: '"times twelve"' })).toEqual([]);
-    // A turn matches when it has all the words (and none of the excluded ones).
+    // A conversation matches when all the words were said in it (and none of the excluded ones),
+    // in one turn or several; the preview is then the first turn with them all, if any.
     expect(await ids(alice, { search: 'beaches -zanzibar' })).toEqual([]);
-    expect(await ids(alice, { search: 'time -zanzibar' })).toEqual([target, other]);
+    expect(await ids(alice, { search: 'time -zanzibar' })).toEqual([other]);
     expect(await ids(alice, { search: 'zanzibar twelve' })).toEqual([]);
+    const spread = await listHistory(database.db, alice, { limit: 20, search: 'zanzibar arithmetic' });
+    expect(spread.conversations.map((c) => [c.id, c.preview])).toEqual([[target, 'what time is it']]);
     expect(await ids(alice, { search: 'zanzibar or seven' })).toEqual([target, other]);
     // Words that are not words to search (only stop words, punctuation, SQL) find nothing and fail nothing.
     expect(await ids(alice, { search: 'the' })).toEqual([]);
@@ -212,5 +218,35 @@ describe('deleting', () => {
     expect(await findConversationSummary(database.db, alice, id)).toBeNull();
     expect(await ids(alice)).toEqual([]);
     expect(await deleteConversation(database.db, alice, id)).toBe(false);
+  });
+});
+
+describe('the migration', () => {
+  it('makes conversations held before search existed findable', async () => {
+    // An embedded database at the migration before, with a conversation in it, written as that version's store did.
+    const migrations = path.resolve(import.meta.dirname, '..', '..', 'drizzle');
+    const before = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-migrations-'));
+    fs.cpSync(migrations, before, { recursive: true });
+    const journalPath = path.join(before, 'meta', '_journal.json');
+    const journal = JSON.parse(fs.readFileSync(journalPath, 'utf8')) as { entries: Array<{ tag: string }> };
+    const at = journal.entries.findIndex((entry) => entry.tag === '0002_history_search');
+    fs.writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, at) }));
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-db-migrated-'));
+    const old = await openDatabase({ databaseUrl: undefined, dataDir, migrationsFolder: before });
+    const [userId, conversationId] = [crypto.randomUUID(), crypto.randomUUID()];
+    await old.db.execute(sql`insert into users (id, name, email) values (${userId}, 'Old', ${`${userId}@example.com`})`);
+    await old.db.execute(sql`insert into conversations (id, user_id, title) values (${conversationId}, ${userId}, 'what is twelve times seven')`);
+    await old.db.execute(sql`insert into turns (conversation_id, position, role, utterance_id, text, started_at, ended_at)
+      values (${conversationId}, 0, 'user', 'a', 'what is twelve times seven', now(), now()),
+             (${conversationId}, 1, 'agent', 'b', 'Twelve times seven is 84.', now(), now())`);
+    await old.close();
+
+    const migrated = await openDatabase({ databaseUrl: undefined, dataDir, migrationsFolder: migrations });
+    try {
+      const found = await listHistory(migrated.db, userId, { limit: 20, search: '84' });
+      expect(found.conversations.map((c) => [c.id, c.preview, c.turnCount])).toEqual([[conversationId, 'Twelve times seven is 84.', 2]]);
+    } finally {
+      await migrated.close();
+    }
   });
 });

@@ -19,7 +19,7 @@ export interface ConversationSummary {
   turnCount: number;
   /** Last turn's end − first turn's start; 0 without turns. */
   durationMs: number;
-  /** The start of the first user turn, or of the first turn that matched a search; '' if none. */
+  /** The start of the first user turn, or of the first turn with all the words searched for; '' if none. */
   preview: string;
 }
 
@@ -51,7 +51,7 @@ export interface HistoryCursor {
 }
 
 export interface HistoryQuery {
-  /** Words to find in what either side said (web-search syntax: "a phrase", -without, or). */
+  /** Words to find in what either side said, anywhere in the conversation (web-search syntax: "a phrase", -without, or). */
   search?: string;
   /** Started at or after this instant. */
   from?: Date;
@@ -77,7 +77,8 @@ export async function listHistory(db: Database, userId: string, query: HistoryQu
   const rows = await summaries(db, {
     where: and(
       eq(conversations.userId, userId),
-      words ? anyTurn(sql`${turns.textSearch} @@ ${words}`) : anyTurn(),
+      // A document matches only if something was said, so a search needs no check for turns.
+      words ? sql`${conversations.searchDocument} @@ ${words}` : hasTurns(),
       query.from && gte(conversations.createdAt, query.from),
       query.before && lt(conversations.createdAt, query.before),
       query.after &&
@@ -85,7 +86,7 @@ export async function listHistory(db: Database, userId: string, query: HistoryQu
     ),
     // One more than asked tells whether there is a next page.
     limit: query.limit + 1,
-    previewOf: words ? sql`${turns.textSearch} @@ ${words}` : sql`${turns.role} = 'user'`,
+    matching: words ?? undefined,
   });
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
@@ -100,7 +101,6 @@ export async function findConversationSummary(db: Database, userId: string, conv
   const [row] = await summaries(db, {
     where: and(eq(conversations.id, conversationId), eq(conversations.userId, userId)),
     limit: 1,
-    previewOf: sql`${turns.role} = 'user'`,
   });
   if (!row) return null;
   const { cursorMicros: _, ...summary } = row;
@@ -147,9 +147,8 @@ export function decodeCursor(value: string): HistoryCursor | null {
 
 // ── The one summary query ───────────────────────────────────────────────────────────────
 
-/** `exists` a turn of the conversation (matching `condition`, if given). */
-function anyTurn(condition?: SQL): SQL {
-  return sql`exists (select 1 from ${turns} where ${turns.conversationId} = ${conversations.id}${condition ? sql` and ${condition}` : sql``})`;
+function hasTurns(): SQL {
+  return sql`exists (select 1 from ${turns} where ${turns.conversationId} = ${conversations.id})`;
 }
 
 /** Exact: integer microseconds added to the epoch, no floating-point seconds in between. */
@@ -159,10 +158,12 @@ function microsToTimestamp(micros: bigint): SQL {
 
 /**
  * The conversations `where` selects, newest first, at most `limit`, each with its turn count,
- * duration and preview. The page is chosen first (by the (user, createdAt, id) index) and the
- * figures computed for its rows alone, so the cost follows the page size, not the history's.
+ * duration and preview (the first turn `matching` the search words, if there is one: words
+ * may be spread over several turns; else the first user turn). The page is chosen first (by the
+ * (user, createdAt, id) index) and the figures computed for its rows alone, so the cost follows
+ * the page size, not the history's.
  */
-async function summaries(db: Database, options: { where: SQL | undefined; limit: number; previewOf: SQL }) {
+async function summaries(db: Database, options: { where: SQL | undefined; limit: number; matching?: SQL }) {
   const page = db
     .select({
       id: conversations.id,
@@ -185,13 +186,16 @@ async function summaries(db: Database, options: { where: SQL | undefined; limit:
     .from(turns)
     .where(eq(turns.conversationId, page.id))
     .as('figures');
-  const preview = db
-    .select({ text: sql<string>`left(btrim(${turns.text}), ${PREVIEW_CHARS + 1})`.as('preview_text') })
-    .from(turns)
-    .where(and(eq(turns.conversationId, page.id), options.previewOf))
-    .orderBy(asc(turns.position))
-    .limit(1)
-    .as('preview');
+  const firstTurnWhere = (condition: SQL, name: string) =>
+    db
+      .select({ text: sql<string>`left(btrim(${turns.text}), ${PREVIEW_CHARS + 1})`.as(`${name}_text`) })
+      .from(turns)
+      .where(and(eq(turns.conversationId, page.id), condition))
+      .orderBy(asc(turns.position))
+      .limit(1)
+      .as(name);
+  const matched = firstTurnWhere(options.matching ? sql`${turns.textSearch} @@ ${options.matching}` : sql`false`, 'matched');
+  const firstUser = firstTurnWhere(sql`${turns.role} = 'user'`, 'first_user');
   const rows = await db
     .select({
       id: page.id,
@@ -200,12 +204,13 @@ async function summaries(db: Database, options: { where: SQL | undefined; limit:
       updatedAt: page.updatedAt,
       turnCount: figures.turnCount,
       durationMs: figures.durationMs,
-      preview: preview.text,
+      preview: sql<string | null>`coalesce(${matched.text}, ${firstUser.text})`,
       cursorMicros: page.cursorMicros,
     })
     .from(page)
     .crossJoinLateral(figures)
-    .leftJoinLateral(preview, sql`true`)
+    .leftJoinLateral(matched, sql`true`)
+    .leftJoinLateral(firstUser, sql`true`)
     .orderBy(desc(page.createdAt), desc(page.id));
   return rows.map((row) => ({ ...row, preview: shorten(row.preview ?? '') }));
 }
