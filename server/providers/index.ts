@@ -5,6 +5,8 @@
 import type { Config } from '../config';
 import type { VoiceProviders } from '../voice/session';
 import { createBuiltinAgent, domainPhrases } from './agent/builtin';
+import { createOpenAiAgent } from './agent/openai';
+import type { Agent } from './agent/types';
 import { createPocketsphinxStt, type PocketsphinxSttOptions } from './stt/pocketsphinx';
 import { loadNoiseSuppression } from './stt/pocketsphinx/noise-suppression';
 import { createFliteTts } from './tts/flite';
@@ -20,17 +22,29 @@ export interface Providers extends VoiceProviders {
  * the built-in agent understands, and hears each utterance through noise suppression
  * (docs/recognition.md).
  */
-export async function embeddedSttOptions(): Promise<PocketsphinxSttOptions> {
-  return { domain: { phrases: domainPhrases() }, noiseSuppression: await loadNoiseSuppression() };
+export async function embeddedSttOptions(agent: Config['providers']['agent'] = { kind: 'builtin' }): Promise<PocketsphinxSttOptions> {
+  const noiseSuppression = await loadNoiseSuppression();
+  // An LLM understands anything: biasing recognition towards the built-in agent's phrases
+  // would turn what people really say into those phrases. The general model, then.
+  return agent.kind === 'builtin' ? { domain: { phrases: domainPhrases() }, noiseSuppression } : { noiseSuppression };
+}
+
+function createAgent(config: Config['providers']['agent']): Agent {
+  switch (config.kind) {
+    case 'builtin':
+      return createBuiltinAgent();
+    case 'openai':
+      return createOpenAiAgent(config);
+  }
 }
 
 export async function createProviders(config: Config): Promise<Providers> {
   const { maxConcurrent, maxPerPerson } = config.recognition;
-  const embedded = createPocketsphinxStt({ ...(await embeddedSttOptions()), maxDecoders: maxConcurrent });
+  const embedded = createPocketsphinxStt({ ...(await embeddedSttOptions(config.providers.agent)), maxDecoders: maxConcurrent });
   const stt = shareFairly(embedded, { total: maxConcurrent, perOwner: maxPerPerson });
   // Flite speaks at 16 kHz already; an engine at another rate is resampled here, in one place.
   const tts = await resampledTo16kHz(createFliteTts({ voice: config.providers.fliteVoice }));
-  const agent = createBuiltinAgent();
+  const agent = createAgent(config.providers.agent);
   return {
     stt,
     tts,

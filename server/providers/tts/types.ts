@@ -3,6 +3,8 @@ export interface TtsRequest {
   text: string;
   /** Aborted on barge-in: the provider stops work and the iterator ends. */
   signal: AbortSignal;
+  /** The person's own voice (Settings), for engines with several; else the configured one. */
+  voice?: string;
 }
 
 export interface Tts {
