@@ -10,6 +10,8 @@ import type { Agent } from './agent/types';
 import { createPocketsphinxStt, type PocketsphinxSttOptions } from './stt/pocketsphinx';
 import { loadNoiseSuppression } from './stt/pocketsphinx/noise-suppression';
 import { createFliteTts } from './tts/flite';
+import { createOpenAiTts } from './tts/openai';
+import type { Tts } from './tts/types';
 import { shareFairly } from './stt/fair-share';
 import { resampledTo16kHz } from './tts/resampled';
 
@@ -38,12 +40,21 @@ function createAgent(config: Config['providers']['agent']): Agent {
   }
 }
 
+function createTts(config: Config['providers']): Tts {
+  switch (config.tts.kind) {
+    case 'flite':
+      return createFliteTts({ voice: config.fliteVoice });
+    case 'openai':
+      return createOpenAiTts(config.tts);
+  }
+}
+
 export async function createProviders(config: Config): Promise<Providers> {
   const { maxConcurrent, maxPerPerson } = config.recognition;
   const embedded = createPocketsphinxStt({ ...(await embeddedSttOptions(config.providers.agent)), maxDecoders: maxConcurrent });
   const stt = shareFairly(embedded, { total: maxConcurrent, perOwner: maxPerPerson });
   // Flite speaks at 16 kHz already; an engine at another rate is resampled here, in one place.
-  const tts = await resampledTo16kHz(createFliteTts({ voice: config.providers.fliteVoice }));
+  const tts = await resampledTo16kHz(createTts(config.providers));
   const agent = createAgent(config.providers.agent);
   return {
     stt,

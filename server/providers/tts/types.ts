@@ -14,6 +14,11 @@ export interface Tts {
    * wants 16 kHz: createProviders converts any other rate (resampledTo16kHz in resampled.ts).
    */
   readonly sampleRate: number;
+  /**
+   * The voices a person may choose in Settings (TtsRequest.voice), the configured one first;
+   * engines with one voice leave it out.
+   */
+  voices?(): Promise<string[]>;
   /** Audio of the text, in pieces of any size, as soon as they exist. */
   synthesize(request: TtsRequest): AsyncIterable<Int16Array>;
   close(): Promise<void>;
