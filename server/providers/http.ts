@@ -98,9 +98,9 @@ export async function openRequest(request: ProviderRequest): Promise<ProviderRes
     if (error instanceof ProviderError) return error;
     const code = networkCode(error);
     console.error(`[${service.logTag}] ${loggableUrl(request.url)}: ${redact(describe(error), [service.apiKey])}`);
-    return whileReading
-      ? new ProviderError(`The connection to ${service.description} was lost mid-reply.`)
-      : new ProviderError(`${capitalised(service.description)} could not be reached${code ? ` (${code})` : ''}: check ${service.urlVariable}.`);
+    if (whileReading) return new ProviderError(`The connection to ${service.description} was lost mid-reply.`);
+    if (code === 'UND_ERR_SOCKET') return new ProviderError(`${capitalised(service.description)} closed the connection without answering.`);
+    return new ProviderError(`${capitalised(service.description)} could not be reached${code ? ` (${code})` : ''}: check ${service.urlVariable}.`);
   };
 
   const retries = request.retries ?? 2;
@@ -213,11 +213,14 @@ async function refusal(service: Service, url: string, response: Response): Promi
   return new ProviderError(`${capitalised(service.description)} refused the request (HTTP ${status}): ${hint}.`);
 }
 
-/** ECONNREFUSED and friends: the request never reached a server, so it may be sent again. */
+/**
+ * ECONNREFUSED and friends, or a socket closed before any answer (UND_ERR_SOCKET): nothing came
+ * back, so the request may be sent again.
+ */
 function networkCode(error: unknown): string | undefined {
   const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
   const code = cause?.code;
-  return typeof code === 'string' && /^E[A-Z_]+$/.test(code) && code !== 'ERR_INVALID_URL' ? code : undefined;
+  return typeof code === 'string' && (/^E[A-Z]+$/.test(code) || code === 'UND_ERR_SOCKET') ? code : undefined;
 }
 
 function describe(error: unknown): string {

@@ -13,6 +13,8 @@ import { createFliteTts } from './tts/flite';
 import { createOpenAiTts } from './tts/openai';
 import type { Tts } from './tts/types';
 import { shareFairly } from './stt/fair-share';
+import { createOpenAiStt } from './stt/openai';
+import type { Stt } from './stt/types';
 import { resampledTo16kHz } from './tts/resampled';
 
 export interface Providers extends VoiceProviders {
@@ -40,6 +42,19 @@ function createAgent(config: Config['providers']['agent']): Agent {
   }
 }
 
+async function createStt(config: Config): Promise<Stt> {
+  const { stt, agent } = config.providers;
+  const embedded = async () => createPocketsphinxStt({ ...(await embeddedSttOptions(agent)), maxDecoders: config.recognition.maxConcurrent });
+  switch (stt.kind) {
+    case 'pocketsphinx':
+      return embedded();
+    case 'openai':
+      return createOpenAiStt({ ...stt, partials: stt.partials ? await embedded() : undefined });
+    case 'deepgram':
+      throw new Error('deepgram: not yet');
+  }
+}
+
 function createTts(config: Config['providers']): Tts {
   switch (config.tts.kind) {
     case 'flite':
@@ -51,8 +66,7 @@ function createTts(config: Config['providers']): Tts {
 
 export async function createProviders(config: Config): Promise<Providers> {
   const { maxConcurrent, maxPerPerson } = config.recognition;
-  const embedded = createPocketsphinxStt({ ...(await embeddedSttOptions(config.providers.agent)), maxDecoders: maxConcurrent });
-  const stt = shareFairly(embedded, { total: maxConcurrent, perOwner: maxPerPerson });
+  const stt = shareFairly(await createStt(config), { total: maxConcurrent, perOwner: maxPerPerson });
   // Flite speaks at 16 kHz already; an engine at another rate is resampled here, in one place.
   const tts = await resampledTo16kHz(createTts(config.providers));
   const agent = createAgent(config.providers.agent);
