@@ -13,6 +13,7 @@ import { createFliteTts } from './tts/flite';
 import { createOpenAiTts } from './tts/openai';
 import type { Tts } from './tts/types';
 import { shareFairly } from './stt/fair-share';
+import { createDeepgramStt } from './stt/deepgram';
 import { createOpenAiStt } from './stt/openai';
 import type { Stt } from './stt/types';
 import { resampledTo16kHz } from './tts/resampled';
@@ -51,7 +52,7 @@ async function createStt(config: Config): Promise<Stt> {
     case 'openai':
       return createOpenAiStt({ ...stt, partials: stt.partials ? await embedded() : undefined });
     case 'deepgram':
-      throw new Error('deepgram: not yet');
+      return createDeepgramStt(stt);
   }
 }
 
