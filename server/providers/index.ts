@@ -9,7 +9,7 @@ import { createOpenAiAgent } from './agent/openai';
 import type { Agent } from './agent/types';
 import { createPocketsphinxStt, type PocketsphinxSttOptions } from './stt/pocketsphinx';
 import { loadNoiseSuppression } from './stt/pocketsphinx/noise-suppression';
-import { createFliteTts } from './tts/flite';
+import { createFliteVoices } from './tts/flite/voices';
 import { createOpenAiTts } from './tts/openai';
 import type { Tts } from './tts/types';
 import { shareFairly } from './stt/fair-share';
@@ -59,7 +59,7 @@ async function createStt(config: Config): Promise<Stt> {
 function createTts(config: Config['providers']): Tts {
   switch (config.tts.kind) {
     case 'flite':
-      return createFliteTts({ voice: config.fliteVoice });
+      return createFliteVoices(config.fliteVoice);
     case 'openai':
       return createOpenAiTts(config.tts);
   }

@@ -68,6 +68,25 @@ describe('Whisper-style recognition, an LLM and an OpenAI-style voice', () => {
     await client.close();
   });
 
+  it("speak in the person's chosen voice, from the server's list", async () => {
+    const person = await signUp(server.url, 'Voice');
+    const listed = (await (await fetch(`${server.url}/api/settings`, { headers: { cookie: person.cookie } })).json()) as { voices: string[] };
+    expect(listed.voices).toEqual(['af_bella', 'af_heart', 'bm_george']);
+    const saved = await fetch(`${server.url}/api/settings`, {
+      method: 'PUT',
+      headers: { cookie: person.cookie, origin: server.url, 'content-type': 'application/json' },
+      body: JSON.stringify({ systemPrompt: null, voice: 'bm_george' }),
+    });
+    expect(saved.status).toBe(200);
+    const client = await ContractClient.connect(server.url, { cookie: person.cookie });
+    await client.next('session.ready');
+    const from = speech.requests.length;
+    await client.speak('q1', utterance);
+    await client.next('agent.audio.end');
+    expect(speech.requests.slice(from).map((r) => r.body.voice)).toEqual(['bm_george', 'bm_george']);
+    await client.close();
+  });
+
   it('say which stage failed when one does, and the next turn works', async () => {
     const person = await signUp(server.url, 'Remote2');
     const client = await ContractClient.connect(server.url, { cookie: person.cookie });

@@ -12,6 +12,7 @@ import { identify } from '../auth/identify';
 import type { Runtime } from '../runtime';
 import { createConversation, findOwnConversation, listTurns } from '../store/conversations';
 import type { AgentMessage } from '../providers/agent/types';
+import { loadPersonSettings, type PersonSettings } from '../store/person-settings';
 import { serveConnection, type ConnectionSession, type Outbound } from './connection';
 
 export interface SessionContext {
@@ -19,6 +20,8 @@ export interface SessionContext {
   conversationId: string;
   /** The conversation's earlier turns, when it is continued. */
   history: AgentMessage[];
+  /** The person's own system prompt and voice (Settings), as they were when the session opened. */
+  settings: PersonSettings;
   out: Outbound;
 }
 
@@ -63,7 +66,8 @@ export class SocketServer {
       } else {
         conversationId = (await createConversation(this.runtime.db, identity.userId)).id;
       }
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, { userId: identity.userId, conversationId, history }));
+      const settings = await this.personSettings(identity.userId);
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, { userId: identity.userId, conversationId, history, settings }));
     } catch (error) {
       console.error('[ws] upgrade failed:', error);
       refuse(socket, 500, 'The server could not open the session.');
@@ -77,6 +81,14 @@ export class SocketServer {
     });
     this.sessions.add(session);
     ws.on('close', () => this.sessions.delete(session));
+  }
+
+  /** Their settings, without a voice the configured engine no longer has (the configuration changed). */
+  private async personSettings(userId: string): Promise<PersonSettings> {
+    const settings = await loadPersonSettings(this.runtime.db, userId);
+    if (settings.voice === null) return settings;
+    const voices = await this.runtime.voices();
+    return voices.includes(settings.voice) ? settings : { ...settings, voice: null };
   }
 
   private isOwnOrigin(origin: string | null): boolean {

@@ -8,6 +8,7 @@ import { appendTurn, truncateAgentTurn, updateAgentTurn } from '../store/convers
 import { PacedAudioOutput } from '../voice/audio-out';
 import type { ContextBounds } from '../voice/conversation';
 import { VoiceSession, type VoiceProviders } from '../voice/session';
+import type { PersonSettings } from '../store/person-settings';
 import type { ConnectionSession } from './connection';
 import type { SessionContext } from './upgrade';
 
@@ -17,7 +18,7 @@ export function createSocketVoiceSession(
 ): ConnectionSession {
   const { out, conversationId } = context;
   const session = new VoiceSession({
-    providers: deps.providers,
+    providers: personal(deps.providers, context.settings),
     events: out,
     owner: context.userId,
     history: context.history,
@@ -40,5 +41,18 @@ export function createSocketVoiceSession(
       }
     },
     close: () => session.close(),
+  };
+}
+
+/** The shared engines, asked for in this person's own system prompt and voice where they chose one. */
+function personal(providers: VoiceProviders, settings: PersonSettings): VoiceProviders {
+  const { agent, tts } = providers;
+  const { systemPrompt, voice } = settings;
+  return {
+    stt: providers.stt,
+    agent: systemPrompt ? { name: agent.name, reply: (request) => agent.reply({ ...request, systemPrompt }) } : agent,
+    tts: voice
+      ? { name: tts.name, sampleRate: tts.sampleRate, synthesize: (request) => tts.synthesize({ ...request, voice }), close: async () => {} }
+      : tts,
   };
 }

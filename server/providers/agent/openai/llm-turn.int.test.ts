@@ -103,3 +103,33 @@ it('reports a failing model as agent_failed, without the key, and answers the ne
   expect(reply.text).toBe('Now it works.');
   await client.close();
 });
+
+it("gives the model the person's own system prompt from their next conversation on", async () => {
+  const defaults = (await (await fetch(`${server.url}/api/settings`, { headers: { cookie: person.cookie } })).json()) as { agentTakesPrompt: boolean; defaults: { systemPrompt: string } };
+  expect(defaults.agentTakesPrompt).toBe(true);
+  const saved = await fetch(`${server.url}/api/settings`, {
+    method: 'PUT',
+    headers: { cookie: person.cookie, origin: server.url, 'content-type': 'application/json' },
+    body: JSON.stringify({ systemPrompt: 'Answer like a ship captain.', voice: null }),
+  });
+  expect(saved.status).toBe(200);
+
+  fake.script = { tokens: tokensOf('Aye, eighty-four.') };
+  const first = fake.requests.length;
+  const client = await ContractClient.connect(server.url, { cookie: person.cookie });
+  await client.next('session.ready');
+  await client.speak('q1', question, { realtime: true });
+  expect((await client.next('agent.text', (t) => t.final, { timeoutMs: 30_000 })).text).toBe('Aye, eighty-four.');
+  expect(fake.requests[first].body.messages?.[0].content).toMatch(/^Answer like a ship captain\.\n\nIt is now /);
+  await client.close();
+
+  // Someone else still gets the configured default.
+  const other = await signUp(server.url, 'Other');
+  const theirs = await ContractClient.connect(server.url, { cookie: other.cookie });
+  await theirs.next('session.ready');
+  const next = fake.requests.length;
+  await theirs.speak('q1', question, { realtime: true });
+  await theirs.next('agent.text', (t) => t.final, { timeoutMs: 30_000 });
+  expect(fake.requests[next].body.messages?.[0].content.startsWith(defaults.defaults.systemPrompt)).toBe(true);
+  await theirs.close();
+});
