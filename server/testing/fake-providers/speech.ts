@@ -2,7 +2,7 @@
  * A local OpenAI-style speech server on loopback: `POST /v1/audio/speech` answers with chunked
  * raw PCM (24 kHz mono 16-bit, as `response_format: pcm`) or a WAV file, a tone of
  * `msPerChar` per character of the input, in pieces split at odd byte boundaries as networks
- * do; `GET /v1/audio/voices` lists voices like Kokoro-FastAPI. Scriptable per request: a slow
+ * do; `GET /v1/audio/voices` lists voices as Kokoro-FastAPI does ({ voices: [{ id, name }] }). Scriptable per request: a slow
  * first byte, a mid-stream disconnect, an HTTP error. Records each request and when it closed.
  */
 import http from 'node:http';
@@ -63,7 +63,8 @@ export async function startFakeSpeechServer(script: FakeSpeechServer['script'] =
   const server = http.createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/v1/audio/voices') {
       if (!fake.voices) return void res.writeHead(404).end('{"detail":"Not Found"}');
-      return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ voices: fake.voices }));
+      // Kokoro-FastAPI's current shape (its ?legacy=true gives plain strings).
+      return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ voices: fake.voices.map((v) => ({ id: v, name: v })) }));
     }
     const pieces: Buffer[] = [];
     req.on('data', (p: Buffer) => pieces.push(p));
