@@ -91,3 +91,74 @@ describe('loadConfig', () => {
     });
   });
 });
+
+describe('model providers', () => {
+  const KEY = 'sk-live-abcdefghijklmnopqrstuvwxyz';
+
+  it('defaults to the embedded engines', () => {
+    expect(loadConfig({}).providers).toEqual({ agent: { kind: 'builtin' }, stt: { kind: 'pocketsphinx' }, tts: { kind: 'flite' }, fliteVoice: 'kal16' });
+  });
+
+  it('takes any Chat Completions server as the agent, key optional away from OpenAI', () => {
+    expect(loadConfig({ AGENT_PROVIDER: 'openai', AGENT_BASE_URL: 'http://localhost:11434/v1/', AGENT_MODEL: 'llama3.2' }).providers.agent).toEqual({
+      kind: 'openai',
+      baseUrl: 'http://localhost:11434/v1',
+      model: 'llama3.2',
+      apiKey: undefined,
+      systemPrompt: undefined,
+    });
+    expect(loadConfig({ AGENT_PROVIDER: 'openai', AGENT_MODEL: 'gpt-4o-mini', AGENT_API_KEY: KEY, AGENT_SYSTEM_PROMPT: ' Be brief. ' }).providers.agent).toEqual({
+      kind: 'openai',
+      baseUrl: 'https://api.openai.com/v1',
+      model: 'gpt-4o-mini',
+      apiKey: KEY,
+      systemPrompt: 'Be brief.',
+    });
+  });
+
+  it('says what an LLM agent is missing', () => {
+    expect(() => loadConfig({ AGENT_PROVIDER: 'openai', AGENT_BASE_URL: 'http://localhost:11434/v1' })).toThrow(/AGENT_MODEL="": is required when AGENT_PROVIDER=openai: the model name on that server, e.g. llama3.2/);
+    expect(() => loadConfig({ AGENT_PROVIDER: 'openai', AGENT_MODEL: 'gpt-4o-mini' })).toThrow(/AGENT_API_KEY="": is required for OpenAI \(https:\/\/api\.openai\.com\/v1\); or set AGENT_BASE_URL/);
+    expect(() => loadConfig({ AGENT_PROVIDER: 'ollama' })).toThrow(/AGENT_PROVIDER="ollama": must be builtin \(the embedded agent\) or openai/);
+    expect(() => loadConfig({ AGENT_PROVIDER: 'openai', AGENT_MODEL: 'm', AGENT_BASE_URL: 'localhost:11434' })).toThrow(/AGENT_BASE_URL="localhost:11434": must be the http\(s\) URL of the server's API, e.g. http:\/\/localhost:11434\/v1/);
+  });
+
+  it('takes a Whisper-style server or Deepgram for recognition', () => {
+    expect(loadConfig({ STT_PROVIDER: 'openai', STT_BASE_URL: 'http://localhost:8000/v1', STT_MODEL: 'Systran/faster-whisper-small', STT_PARTIALS: 'pocketsphinx' }).providers.stt).toEqual({
+      kind: 'openai',
+      baseUrl: 'http://localhost:8000/v1',
+      model: 'Systran/faster-whisper-small',
+      apiKey: undefined,
+      partials: true,
+    });
+    expect(loadConfig({ STT_PROVIDER: 'openai', STT_API_KEY: KEY }).providers.stt).toMatchObject({ baseUrl: 'https://api.openai.com/v1', model: 'whisper-1', partials: false });
+    expect(loadConfig({ STT_PROVIDER: 'deepgram', STT_API_KEY: KEY }).providers.stt).toEqual({ kind: 'deepgram', baseUrl: 'wss://api.deepgram.com/v1/listen', model: 'nova-3', apiKey: KEY });
+    expect(() => loadConfig({ STT_PROVIDER: 'deepgram' })).toThrow(/STT_API_KEY="": is required when STT_PROVIDER=deepgram/);
+    expect(() => loadConfig({ STT_PROVIDER: 'deepgram', STT_API_KEY: KEY, STT_BASE_URL: 'https://api.deepgram.com' })).toThrow(/STT_BASE_URL="https:\/\/api.deepgram.com": must be the ws\(s\) URL of Deepgram's live API/);
+    expect(() => loadConfig({ STT_PROVIDER: 'openai' })).toThrow(/STT_API_KEY="": is required for OpenAI/);
+  });
+
+  it('takes an OpenAI-style speech server for the voice', () => {
+    expect(loadConfig({ TTS_PROVIDER: 'openai', TTS_BASE_URL: 'http://localhost:8880/v1', TTS_MODEL: 'kokoro', TTS_VOICE: 'af_heart' }).providers.tts).toEqual({
+      kind: 'openai',
+      baseUrl: 'http://localhost:8880/v1',
+      model: 'kokoro',
+      voice: 'af_heart',
+      apiKey: undefined,
+    });
+    expect(loadConfig({ TTS_PROVIDER: 'openai', TTS_API_KEY: KEY }).providers.tts).toMatchObject({ model: 'tts-1', voice: 'alloy' });
+  });
+
+  it('never repeats a key or the password of a URL in its messages', () => {
+    let message = '';
+    try {
+      loadConfig({ AGENT_PROVIDER: 'openai', AGENT_API_KEY: KEY, TTS_API_KEY: KEY, STT_PROVIDER: 'deepgram', STT_API_KEY: KEY, STT_BASE_URL: 'nope', AGENT_BASE_URL: 'ftp://user:hunter2@example.com', DATABASE_URL: 'mysql://u:hunter2@db' });
+    } catch (error) {
+      message = String(error);
+    }
+    expect(message).toMatch(/AGENT_BASE_URL="ftp:\/\/…@example.com"/);
+    expect(message).not.toContain(KEY);
+    expect(message).not.toContain('hunter2');
+    expect(() => loadConfig({ AUTH_SECRET: 'short-secret' })).toThrow(/AUTH_SECRET=\(hidden\): must be at least 32/);
+  });
+});

@@ -65,6 +65,15 @@ const trustProxy = z.string().transform((value, ctx): TrustProxy => {
   return { addresses };
 });
 
+/** An http(s) base URL of an OpenAI-style API, e.g. http://localhost:11434/v1. */
+const httpBaseUrl = (example: string) =>
+  z.url({ protocol: /^https?$/, error: `must be the http(s) URL of the server's API, e.g. ${example}` }).transform((url) => url.replace(/\/+$/, ''));
+
+const modelName = (example: string) => z.string().trim().min(1, `must be a model name, e.g. ${example}`);
+
+export const OPENAI_API = 'https://api.openai.com/v1';
+export const DEEPGRAM_LISTEN = 'wss://api.deepgram.com/v1/listen';
+
 const environmentSchema = z.object({
   NODE_ENV: z
     .enum(['development', 'production', 'test'], {
@@ -81,9 +90,31 @@ const environmentSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\/.+/, 'must be a PostgreSQL URL, e.g. postgres://user:password@host:5432/parley')
     .optional(),
-  STT_PROVIDER: z.enum(['pocketsphinx'], { error: 'must be pocketsphinx (the embedded recogniser)' }).default('pocketsphinx'),
-  AGENT_PROVIDER: z.enum(['builtin'], { error: 'must be builtin (the embedded agent)' }).default('builtin'),
-  TTS_PROVIDER: z.enum(['flite'], { error: 'must be flite (the embedded voice)' }).default('flite'),
+  STT_PROVIDER: z
+    .enum(['pocketsphinx', 'openai', 'deepgram'], {
+      error: 'must be pocketsphinx (the embedded recogniser), openai (any /v1/audio/transcriptions server) or deepgram',
+    })
+    .default('pocketsphinx'),
+  STT_BASE_URL: z.string().optional(),
+  STT_MODEL: z.string().optional(),
+  STT_API_KEY: z.string().optional(),
+  STT_PARTIALS: z
+    .enum(['pocketsphinx', 'none'], { error: 'must be pocketsphinx (partial transcripts from the embedded recogniser) or none' })
+    .default('none'),
+  AGENT_PROVIDER: z
+    .enum(['builtin', 'openai'], { error: 'must be builtin (the embedded agent) or openai (any Chat Completions server)' })
+    .default('builtin'),
+  AGENT_BASE_URL: httpBaseUrl('http://localhost:11434/v1').default(OPENAI_API),
+  AGENT_MODEL: modelName('llama3.2 (Ollama) or gpt-4o-mini (OpenAI)').optional(),
+  AGENT_API_KEY: z.string().optional(),
+  AGENT_SYSTEM_PROMPT: z.string().trim().max(4000, 'must be at most 4000 characters').optional(),
+  TTS_PROVIDER: z
+    .enum(['flite', 'openai'], { error: 'must be flite (the embedded voice) or openai (any /v1/audio/speech server)' })
+    .default('flite'),
+  TTS_BASE_URL: httpBaseUrl('http://localhost:8880/v1 (Kokoro)').default(OPENAI_API),
+  TTS_MODEL: modelName('tts-1 (OpenAI) or kokoro').default('tts-1'),
+  TTS_VOICE: z.string().trim().min(1, 'must be a voice name the server knows, e.g. alloy (OpenAI) or af_heart (Kokoro)').default('alloy'),
+  TTS_API_KEY: z.string().optional(),
   FLITE_VOICE: z.enum(['kal16', 'slt', 'rms', 'awb'], { error: 'must be one of kal16, slt, rms, awb' }).default('kal16'),
   STT_MAX_CONCURRENT: count(8, 'utterances recognised at once on this server (each embedded recogniser is a ~100 MB process)').default(8),
   STT_MAX_PER_PERSON: count(2, 'utterances one person may have recognised at once').default(2),
@@ -129,9 +160,10 @@ export type Config = {
    */
   trustProxy: TrustProxy;
   providers: {
-    stt: 'pocketsphinx';
-    agent: 'builtin';
-    tts: 'flite';
+    stt: SttConfig;
+    agent: AgentConfig;
+    tts: TtsConfig;
+    /** The embedded voice: the default TTS, and the one that apologises when another fails. */
     fliteVoice: 'kal16' | 'slt' | 'rms' | 'awb';
   };
   /** Recognisers shared fairly between people: at most this many at once, this many per person. */
@@ -146,20 +178,85 @@ export type Config = {
   appRoot: string;
 };
 
+export type AgentConfig =
+  | { kind: 'builtin' }
+  | { kind: 'openai'; baseUrl: string; model: string; apiKey: string | undefined; systemPrompt: string | undefined };
+
+export type SttConfig =
+  | { kind: 'pocketsphinx' }
+  /** `partials`: the embedded recogniser shows partial transcripts while the utterance lasts. */
+  | { kind: 'openai'; baseUrl: string; model: string; apiKey: string | undefined; partials: boolean }
+  | { kind: 'deepgram'; baseUrl: string; model: string; apiKey: string };
+
+export type TtsConfig = { kind: 'flite' } | { kind: 'openai'; baseUrl: string; model: string; voice: string; apiKey: string | undefined };
+
 export class ConfigError extends Error {}
+
+/** Variables whose values are never repeated in a message (keys, secrets). */
+const SECRET_VARIABLE = /(_API_KEY|_SECRET)$/;
+
+/** A variable's value as a configuration error may show it: secrets hidden, URL credentials masked. */
+function shown(variable: string, value: string | undefined): string {
+  if (value === undefined || value === '') return '""';
+  if (SECRET_VARIABLE.test(variable) || SECRET_VARIABLES.has(variable)) return `<${value.length} characters, not shown>`;
+  return JSON.stringify(value.replace(/\/\/[^/\s@]*@/, '//…@'));
+}
+
+type Environment = z.infer<typeof environmentSchema>;
+type Problem = { variable: string; message: string };
+
+/** The providers the variables choose, or what is missing or wrong about them. */
+function providerConfig(v: Environment): { ok: true; value: Pick<Config['providers'], 'stt' | 'agent' | 'tts'> } | { ok: false; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const isOpenAi = (url: string) => new URL(url).hostname === 'api.openai.com';
+
+  let agent: AgentConfig = { kind: 'builtin' };
+  if (v.AGENT_PROVIDER === 'openai') {
+    if (!v.AGENT_MODEL) problems.push({ variable: 'AGENT_MODEL', message: 'is required when AGENT_PROVIDER=openai: the model name on that server, e.g. llama3.2 (Ollama) or gpt-4o-mini (OpenAI)' });
+    if (!v.AGENT_API_KEY && isOpenAi(v.AGENT_BASE_URL)) problems.push({ variable: 'AGENT_API_KEY', message: `is required for OpenAI (${OPENAI_API}); or set AGENT_BASE_URL to your own server, e.g. http://localhost:11434/v1` });
+    agent = { kind: 'openai', baseUrl: v.AGENT_BASE_URL, model: v.AGENT_MODEL ?? '', apiKey: v.AGENT_API_KEY, systemPrompt: v.AGENT_SYSTEM_PROMPT || undefined };
+  }
+
+  let stt: SttConfig = { kind: 'pocketsphinx' };
+  if (v.STT_PROVIDER === 'openai') {
+    const baseUrl = httpBaseUrl('http://localhost:8000/v1 (faster-whisper-server)').default(OPENAI_API).safeParse(v.STT_BASE_URL);
+    const model = modelName('whisper-1').default('whisper-1').safeParse(v.STT_MODEL);
+    if (!baseUrl.success) problems.push({ variable: 'STT_BASE_URL', message: baseUrl.error.issues[0].message });
+    if (!model.success) problems.push({ variable: 'STT_MODEL', message: model.error.issues[0].message });
+    if (baseUrl.success && !v.STT_API_KEY && isOpenAi(baseUrl.data)) problems.push({ variable: 'STT_API_KEY', message: `is required for OpenAI (${OPENAI_API}); or set STT_BASE_URL to your own server, e.g. http://localhost:8000/v1` });
+    stt = { kind: 'openai', baseUrl: baseUrl.data ?? '', model: model.data ?? '', apiKey: v.STT_API_KEY, partials: v.STT_PARTIALS === 'pocketsphinx' };
+  } else if (v.STT_PROVIDER === 'deepgram') {
+    const baseUrl = z
+      .url({ protocol: /^wss?$/, error: `must be the ws(s) URL of Deepgram's live API, e.g. ${DEEPGRAM_LISTEN}` })
+      .default(DEEPGRAM_LISTEN)
+      .safeParse(v.STT_BASE_URL);
+    const model = modelName('nova-3').default('nova-3').safeParse(v.STT_MODEL);
+    if (!baseUrl.success) problems.push({ variable: 'STT_BASE_URL', message: baseUrl.error.issues[0].message });
+    if (!model.success) problems.push({ variable: 'STT_MODEL', message: model.error.issues[0].message });
+    if (!v.STT_API_KEY) problems.push({ variable: 'STT_API_KEY', message: 'is required when STT_PROVIDER=deepgram: a Deepgram API key' });
+    stt = { kind: 'deepgram', baseUrl: baseUrl.data ?? '', model: model.data ?? '', apiKey: v.STT_API_KEY ?? '' };
+  }
+
+  let tts: TtsConfig = { kind: 'flite' };
+  if (v.TTS_PROVIDER === 'openai') {
+    if (!v.TTS_API_KEY && isOpenAi(v.TTS_BASE_URL)) problems.push({ variable: 'TTS_API_KEY', message: `is required for OpenAI (${OPENAI_API}); or set TTS_BASE_URL to your own server, e.g. http://localhost:8880/v1` });
+    tts = { kind: 'openai', baseUrl: v.TTS_BASE_URL, model: v.TTS_MODEL, voice: v.TTS_VOICE, apiKey: v.TTS_API_KEY };
+  }
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, value: { agent, stt, tts } };
+}
 
 export function loadConfig(env: Record<string, string | undefined> = process.env, appRoot = process.cwd()): Config {
   const parsed = environmentSchema.safeParse(
     // Treat empty variables as unset: `FOO= npm start` should not mean "FOO is the empty string".
     Object.fromEntries(Object.entries(env).filter(([, value]) => value !== '')),
   );
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => {
-      const variable = String(issue.path[0] ?? '?');
-      const value = env[variable] ?? '';
-      const shown = SECRET_VARIABLES.has(variable) ? `<${value.length} characters, not shown>` : JSON.stringify(value);
-      return `  ${variable}=${shown}: ${issue.message}`;
-    });
+  const problems: Problem[] = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? '?'), message: issue.message }));
+  const chosen = parsed.success ? providerConfig(parsed.data) : undefined;
+  if (chosen && !chosen.ok) problems.push(...chosen.problems);
+  if (!parsed.success || !chosen?.ok) {
+    const lines = problems.map(({ variable, message }) => `  ${variable}=${shown(variable, env[variable])}: ${message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const v = parsed.data;
@@ -173,7 +270,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     authSecret: v.AUTH_SECRET,
     authRateLimit: v.AUTH_RATE_LIMIT,
     trustProxy: v.TRUST_PROXY ?? { hops: 0 },
-    providers: { stt: v.STT_PROVIDER, agent: v.AGENT_PROVIDER, tts: v.TTS_PROVIDER, fliteVoice: v.FLITE_VOICE },
+    providers: { ...chosen.value, fliteVoice: v.FLITE_VOICE },
     recognition: { maxConcurrent: v.STT_MAX_CONCURRENT, maxPerPerson: v.STT_MAX_PER_PERSON },
     agentContext: { maxTurns: v.AGENT_CONTEXT_TURNS, maxChars: v.AGENT_CONTEXT_CHARS },
     logLevel: v.LOG_LEVEL,

@@ -31,14 +31,14 @@ async function main() {
     migrationsFolder: path.join(config.appRoot, 'drizzle'),
   });
   const auth = createAuth(database.db, config, resolveAuthSecret(config));
-  const runtime = { config, db: database.db, auth };
+  const providers = await createProviders(config);
+  const runtime = { config, db: database.db, auth, voices: async () => (await providers.tts.voices?.()) ?? [] };
   setRuntime(runtime);
 
   const app = next({ dev: config.env === 'development', dir: config.appRoot, hostname: config.host, port: config.port });
   await app.prepare();
   const handleRequest = app.getRequestHandler();
 
-  const providers = await createProviders(config);
   const sockets = new SocketServer(runtime, (context) => createSocketVoiceSession(context, { db: database.db, providers, agentContext: config.agentContext }));
   const stampClientAddress = createClientAddressStamp(config.trustProxy);
   const setSecurityHeaders = createSecurityHeaders(config);

@@ -12,6 +12,8 @@ export interface Runtime {
   config: Config;
   db: Database;
   auth: Auth;
+  /** The voices a person may choose in Settings (the configured voice engine's), the configured one first. */
+  voices(): Promise<string[]>;
 }
 
 const key = Symbol.for('parley.runtime');

@@ -138,6 +138,7 @@ export const ERROR_CODES = [
   'stt_failed', // speech recognition failed for this utterance
   'agent_failed', // the agent failed to reply
   'tts_failed', // speech synthesis failed
+  'provider_timeout', // an external model (speech recognition, agent or voice) did not answer in time
   'rate_limited', // too many frames: the socket is being closed
   'internal_error',
 ] as const;

@@ -186,6 +186,18 @@ export const turns = pgTable(
   ],
 );
 
+/** A person's own choices for their conversations (Settings): used from their next conversation on. */
+export const personSettings = pgTable('person_settings', {
+  userId: text('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  /** Replaces the configured system prompt when an LLM is the agent; null: the configured one. */
+  systemPrompt: text('system_prompt'),
+  /** One of the configured voice engine's voices; null: the configured one. */
+  voice: text('voice'),
+  updatedAt: updatedAt(),
+});
+
 export type ConversationRow = typeof conversations.$inferSelect;
 export type TurnRow = typeof turns.$inferSelect;
 export type NewTurn = typeof turns.$inferInsert;

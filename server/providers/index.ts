@@ -5,10 +5,17 @@
 import type { Config } from '../config';
 import type { VoiceProviders } from '../voice/session';
 import { createBuiltinAgent, domainPhrases } from './agent/builtin';
+import { createOpenAiAgent } from './agent/openai';
+import type { Agent } from './agent/types';
 import { createPocketsphinxStt, type PocketsphinxSttOptions } from './stt/pocketsphinx';
 import { loadNoiseSuppression } from './stt/pocketsphinx/noise-suppression';
-import { createFliteTts } from './tts/flite';
+import { createFliteVoices } from './tts/flite/voices';
+import { createOpenAiTts } from './tts/openai';
+import type { Tts } from './tts/types';
 import { shareFairly } from './stt/fair-share';
+import { createDeepgramStt } from './stt/deepgram';
+import { createOpenAiStt } from './stt/openai';
+import type { Stt } from './stt/types';
 import { resampledTo16kHz } from './tts/resampled';
 
 export interface Providers extends VoiceProviders {
@@ -22,19 +29,54 @@ export interface Providers extends VoiceProviders {
  * the built-in agent understands, and hears each utterance through noise suppression
  * (docs/recognition.md).
  */
-export async function embeddedSttOptions(): Promise<PocketsphinxSttOptions> {
-  return { domain: { phrases: domainPhrases() }, noiseSuppression: await loadNoiseSuppression() };
+export async function embeddedSttOptions(agent: Config['providers']['agent'] = { kind: 'builtin' }): Promise<PocketsphinxSttOptions> {
+  const noiseSuppression = await loadNoiseSuppression();
+  // An LLM understands anything: biasing recognition towards the built-in agent's phrases
+  // would turn what people really say into those phrases. The general model, then.
+  return agent.kind === 'builtin' ? { domain: { phrases: domainPhrases() }, noiseSuppression } : { noiseSuppression };
+}
+
+function createAgent(config: Config['providers']['agent']): Agent {
+  switch (config.kind) {
+    case 'builtin':
+      return createBuiltinAgent();
+    case 'openai':
+      return createOpenAiAgent(config);
+  }
+}
+
+async function createStt(config: Config): Promise<Stt> {
+  const { stt, agent } = config.providers;
+  const embedded = async () => createPocketsphinxStt({ ...(await embeddedSttOptions(agent)), maxDecoders: config.recognition.maxConcurrent });
+  switch (stt.kind) {
+    case 'pocketsphinx':
+      return embedded();
+    case 'openai':
+      return createOpenAiStt({ ...stt, partials: stt.partials ? await embedded() : undefined });
+    case 'deepgram':
+      return createDeepgramStt(stt);
+  }
+}
+
+function createTts(config: Config['providers']): Tts {
+  switch (config.tts.kind) {
+    case 'flite':
+      return createFliteVoices(config.fliteVoice);
+    case 'openai':
+      return createOpenAiTts(config.tts);
+  }
 }
 
 export async function createProviders(config: Config): Promise<Providers> {
   const { maxConcurrent, maxPerPerson } = config.recognition;
-  const embedded = createPocketsphinxStt({ ...(await embeddedSttOptions()), maxDecoders: maxConcurrent });
-  const stt = shareFairly(embedded, { total: maxConcurrent, perOwner: maxPerPerson });
+  const recogniser = await createStt(config);
+  const stt = shareFairly(recogniser, { total: maxConcurrent, perOwner: maxPerPerson });
   // Flite speaks at 16 kHz already; an engine at another rate is resampled here, in one place.
-  const flite = createFliteTts({ voice: config.providers.fliteVoice });
-  const tts = await resampledTo16kHz(flite);
-  const agent = createBuiltinAgent();
-  const warm = Promise.all([embedded.ready(), flite.ready()]).then(() => {});
+  const voice = createTts(config.providers);
+  const tts = await resampledTo16kHz(voice);
+  const agent = createAgent(config.providers.agent);
+  // Ready once the engines that load something (the embedded recogniser, Flite) are warm.
+  const warm = Promise.all([readyOf(recogniser), readyOf(voice)]).then(() => {});
   warm.catch(() => {}); // reported through ready()
   return {
     stt,
@@ -45,4 +87,10 @@ export async function createProviders(config: Config): Promise<Providers> {
       await Promise.allSettled([stt.close(), tts.close()]);
     },
   };
+}
+
+/** An engine's own readiness, for those that warm up (others are ready at once). */
+function readyOf(engine: object): Promise<void> {
+  const ready = (engine as { ready?: unknown }).ready;
+  return typeof ready === 'function' ? Promise.resolve(ready.call(engine)).then(() => {}) : Promise.resolve();
 }

@@ -14,6 +14,7 @@ import { createConversation, findOwnConversation, listTurns } from '../store/con
 import type { AgentMessage } from '../providers/agent/types';
 import { log, type Logger } from '../log';
 import { metrics } from '../metrics';
+import { loadPersonSettings, type PersonSettings } from '../store/person-settings';
 import { serveConnection, type ConnectionSession, type Outbound } from './connection';
 
 export interface SessionContext {
@@ -21,6 +22,8 @@ export interface SessionContext {
   conversationId: string;
   /** The conversation's earlier turns, when it is continued. */
   history: AgentMessage[];
+  /** The person's own system prompt and voice (Settings), as they were when the session opened. */
+  settings: PersonSettings;
   out: Outbound;
   /** Everything the session logs goes here: it names the conversation and the person. */
   log: Logger;
@@ -67,10 +70,11 @@ export class SocketServer {
       } else {
         conversationId = (await createConversation(this.runtime.db, identity.userId)).id;
       }
+      const settings = await this.personSettings(identity.userId);
       const sessionLog = log.child({ conversationId, userId: identity.userId });
       this.wss.handleUpgrade(req, socket, head, (ws) => {
         sessionLog.info({ via: identity.via, continued: requested !== null }, 'session opened');
-        this.accept(ws, { userId: identity.userId, conversationId, history, log: sessionLog });
+        this.accept(ws, { userId: identity.userId, conversationId, history, settings, log: sessionLog });
       });
     } catch (error) {
       log.error({ err: error, req }, 'could not open a voice session');
@@ -95,6 +99,14 @@ export class SocketServer {
       metrics.activeSessions.dec();
       context.log.info({ code }, 'session closed');
     });
+  }
+
+  /** Their settings, without a voice the configured engine no longer has (the configuration changed). */
+  private async personSettings(userId: string): Promise<PersonSettings> {
+    const settings = await loadPersonSettings(this.runtime.db, userId);
+    if (settings.voice === null) return settings;
+    const voices = await this.runtime.voices();
+    return voices.includes(settings.voice) ? settings : { ...settings, voice: null };
   }
 
   private isOwnOrigin(origin: string | null): boolean {

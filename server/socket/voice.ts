@@ -11,6 +11,7 @@ import type { ContextBounds } from '../voice/conversation';
 import { VoiceSession, type VoiceProviders } from '../voice/session';
 import type { TurnStore, TurnToStore } from '../voice/turn-recorder';
 import type { Logger } from '../log';
+import type { PersonSettings } from '../store/person-settings';
 import type { ConnectionSession } from './connection';
 import type { SessionContext } from './upgrade';
 
@@ -32,7 +33,7 @@ export function createSocketVoiceSession(
     },
   };
   const session = new VoiceSession({
-    providers: deps.providers,
+    providers: personal(deps.providers, context.settings),
     events: out,
     owner: context.userId,
     history: context.history,
@@ -61,4 +62,17 @@ function observeStoredTurn(log: Logger, turn: TurnToStore): void {
   const { id, role, interrupted, sttLatencyMs, agentLatencyMs, ttsLatencyMs, voiceToVoiceMs } = turn;
   log.info({ turnId: id, role, interrupted, sttLatencyMs, agentLatencyMs, ttsLatencyMs, voiceToVoiceMs }, 'turn stored');
   log.debug({ turnId: id, text: turn.text }, 'turn text');
+}
+
+/** The shared engines, asked for in this person's own system prompt and voice where they chose one. */
+function personal(providers: VoiceProviders, settings: PersonSettings): VoiceProviders {
+  const { agent, tts } = providers;
+  const { systemPrompt, voice } = settings;
+  return {
+    stt: providers.stt,
+    agent: systemPrompt ? { name: agent.name, reply: (request) => agent.reply({ ...request, systemPrompt }) } : agent,
+    tts: voice
+      ? { name: tts.name, sampleRate: tts.sampleRate, synthesize: (request) => tts.synthesize({ ...request, voice }), close: async () => {} }
+      : tts,
+  };
 }

@@ -7,6 +7,7 @@
 import { msOfSamples } from '../../lib/audio/pcm';
 import type { ErrorCode } from '../../lib/contract/messages';
 import type { Agent, AgentMessage } from '../providers/agent/types';
+import { isProviderTimeout } from '../providers/errors';
 import type { Tts } from '../providers/tts/types';
 import type { UtteranceAudio } from './audio-out';
 import type { SessionEvents } from './events';
@@ -109,7 +110,7 @@ export class AgentReply {
     const spoken = this.speak(queue, audio, signal).then(
       () => true,
       (error: unknown) => {
-        this.fail('tts_failed', error instanceof StageTimeout ? error.message : `Speech synthesis failed: ${(error as Error).message}`);
+        this.fail(isProviderTimeout(error) ? 'provider_timeout' : 'tts_failed', error instanceof StageTimeout ? error.message : `Speech synthesis failed: ${(error as Error).message}`);
         return false;
       },
     );
@@ -136,7 +137,7 @@ export class AgentReply {
       take(splitter.flush());
     } catch (error) {
       queue.end();
-      return this.fail('agent_failed', error instanceof StageTimeout ? error.message : `The agent failed to reply: ${(error as Error).message}`);
+      return this.fail(isProviderTimeout(error) ? 'provider_timeout' : 'agent_failed', error instanceof StageTimeout ? error.message : `The agent failed to reply: ${(error as Error).message}`);
     }
     queue.end();
     if (!(await spoken) || signal.aborted || this.settled) return;

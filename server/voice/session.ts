@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { log, type Logger } from '../log';
 import type { Agent, AgentMessage } from '../providers/agent/types';
+import { isProviderTimeout } from '../providers/errors';
 import type { Stt } from '../providers/stt/types';
 import type { Tts } from '../providers/tts/types';
 import { AgentReply, type ReplyLimits, type ReplyOutcome } from './agent-reply';
@@ -128,7 +129,7 @@ export class VoiceSession {
           if (utterance.state === 'open' && utterance.stt) this.send({ type: 'transcript.partial', utteranceId: id, text });
         },
         // Said at once, not when the person stops speaking; the rest of the utterance is not heard.
-        onError: (error) => this.recognitionFailed(utterance, sentence(error.message)),
+        onError: (error) => this.recognitionFailed(utterance, sentence(error.message), isProviderTimeout(error)),
         speaker: this.speaker,
         owner: this.options.owner,
       });
@@ -138,13 +139,13 @@ export class VoiceSession {
     }
   }
 
-  private recognitionFailed(utterance: UserUtterance, reason: string): void {
+  private recognitionFailed(utterance: UserUtterance, reason: string, timedOut = false): void {
     utterance.stt?.abort();
     utterance.stt = null;
     if (utterance.failed) return;
     utterance.failed = true;
     if (this.closing) return;
-    this.send({ type: 'error', code: 'stt_failed', message: `Speech recognition failed: ${reason} Please say that again.`, utteranceId: utterance.id, fatal: false });
+    this.send({ type: 'error', code: timedOut ? 'provider_timeout' : 'stt_failed', message: `Speech recognition failed: ${reason} Please say that again.`, utteranceId: utterance.id, fatal: false });
   }
 
   private endUtterance(id: string): void {
@@ -163,7 +164,7 @@ export class VoiceSession {
         text = (await withTimeout(stt.end(), limitMs)).trim();
         this.send({ type: 'transcript.final', utteranceId: utterance.id, text });
       } catch (error) {
-        this.recognitionFailed(utterance, error instanceof Timeout ? `no transcript within ${limitMs / 1000} s.` : sentence((error as Error).message));
+        this.recognitionFailed(utterance, error instanceof Timeout ? `no transcript within ${limitMs / 1000} s.` : sentence((error as Error).message), isProviderTimeout(error));
       }
     }
     this.turns.settle(utterance, text);

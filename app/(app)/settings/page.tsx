@@ -1,4 +1,5 @@
 import { ApiTokens } from './api-tokens';
+import { VoiceSettings } from './voice-settings';
 
 export const metadata = { title: 'Settings · Parley' };
 
@@ -6,6 +7,7 @@ export default function SettingsPage() {
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Settings</h1>
+      <VoiceSettings />
       <ApiTokens />
     </div>
   );

@@ -285,3 +285,23 @@ describe('memory of finished agent utterances is bounded', () => {
     expect(turns.isOver('agent-92')).toBe(false);
   });
 });
+
+describe('a provider time-out', () => {
+  it("of the agent's reply stops it like agent_failed", () => {
+    const turns = replying();
+    expect(kinds(turns.receive({ type: 'error', code: 'provider_timeout', message: 'The agent failed to reply: …', utteranceId: 'agent-1', fatal: false }))).toEqual(['flush']);
+    expect(played(turns.receive(chunk('agent-1', 10)))).toEqual([]);
+    expect(turns.state).toBe('listening');
+  });
+
+  it("of the person's recognition stops waiting for an answer like stt_failed", () => {
+    const turns = new TurnTaking({ now: () => 0 });
+    turns.receive(ready);
+    turns.startUser();
+    const userId = turns.userUtteranceId!;
+    turns.endUser();
+    expect(turns.state).toBe('thinking');
+    turns.receive({ type: 'error', code: 'provider_timeout', message: 'Speech recognition failed: …', utteranceId: userId, fatal: false });
+    expect(turns.state).toBe('listening');
+  });
+});

@@ -202,7 +202,9 @@ export class TurnTaking {
         return this.stoppedByServer(message.utteranceId);
       case 'error':
         if (message.code === 'stt_failed' && (!message.utteranceId || message.utteranceId === this.awaiting)) this.awaiting = null;
-        if (message.code === 'agent_failed' || message.code === 'tts_failed') {
+        // A provider's time-out names the person's utterance (recognition) or the agent's (reply).
+        if (message.code === 'provider_timeout' && message.utteranceId === this.awaiting) this.awaiting = null;
+        else if (message.code === 'agent_failed' || message.code === 'tts_failed' || message.code === 'provider_timeout') {
           this.awaiting = null;
           if (message.utteranceId) return this.stoppedByServer(message.utteranceId);
         }

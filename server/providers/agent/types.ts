@@ -17,6 +17,8 @@ export interface AgentRequest {
   now: Date;
   /** IANA time zone of the person, when known. */
   timeZone?: string;
+  /** The person's own system prompt (Settings), for agents that take one; else the configured default. */
+  systemPrompt?: string;
 }
 
 export interface Agent {

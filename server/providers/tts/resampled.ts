@@ -22,6 +22,7 @@ export async function resampledTo16kHz(tts: Tts, resamplers?: Resamplers): Promi
     name: tts.name,
     sampleRate: SAMPLE_RATE,
     close: () => tts.close(),
+    ...(tts.voices ? { voices: () => tts.voices!() } : {}),
     synthesize: (request) => resample(tts, request, available.create(fromRate, SAMPLE_RATE)),
   };
 }
