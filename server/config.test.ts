@@ -159,6 +159,6 @@ describe('model providers', () => {
     expect(message).toMatch(/AGENT_BASE_URL="ftp:\/\/…@example.com"/);
     expect(message).not.toContain(KEY);
     expect(message).not.toContain('hunter2');
-    expect(() => loadConfig({ AUTH_SECRET: 'short-secret' })).toThrow(/AUTH_SECRET=\(hidden\): must be at least 32/);
+    expect(() => loadConfig({ AUTH_SECRET: 'short-secret' })).toThrow(/AUTH_SECRET=<12 characters, not shown>: must be at least 32/);
   });
 });
