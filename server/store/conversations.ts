@@ -34,7 +34,7 @@ export async function listConversations(db: Database, userId: string, limit = 50
     .limit(limit);
 }
 
-// Every column but the search document, which only the database reads.
+// Every column but the text-search vector, which only the database reads.
 const { textSearch: _, ...turnColumns } = getTableColumns(turns);
 
 export async function listTurns(db: Database, conversationId: string) {
