@@ -16,6 +16,9 @@ const turn = (position: number, role: 'user' | 'agent', text: string, startedAt:
   agentLatencyMs: null,
   ttsLatencyMs: null,
   voiceToVoiceMs: null,
+  sttProvider: null,
+  agentProvider: null,
+  ttsProvider: null,
   ...extra,
 });
 

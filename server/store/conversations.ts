@@ -105,12 +105,17 @@ function searchDocument(): SQL {
   return sql`(select to_tsvector(${TEXT_SEARCH_CONFIG}::regconfig, coalesce(string_agg(${turns.text}, ' ' order by ${turns.position}), '')) from ${turns} where ${turns.conversationId} = ${conversations.id})`;
 }
 
-/** An agent turn stored while it was spoken: now as far as it got, or complete. */
+/** An agent turn stored while it was spoken: now as far as it got, or complete (and findable as such). */
 export async function updateAgentTurn(db: Database, conversationId: string, turnId: string, changes: Partial<Omit<NewTurn, 'id' | 'conversationId' | 'position' | 'role'>>) {
-  await db
-    .update(turns)
-    .set(changes)
-    .where(and(eq(turns.conversationId, conversationId), eq(turns.id, turnId), eq(turns.role, 'agent')));
+  await db.transaction(async (tx) => {
+    await tx
+      .update(turns)
+      .set(changes)
+      .where(and(eq(turns.conversationId, conversationId), eq(turns.id, turnId), eq(turns.role, 'agent')));
+    if (changes.text !== undefined) {
+      await tx.update(conversations).set({ searchDocument: searchDocument() }).where(eq(conversations.id, conversationId));
+    }
+  });
 }
 
 /** Renames one of the caller's conversations; false if there is no such conversation of theirs. */

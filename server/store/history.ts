@@ -39,6 +39,10 @@ export interface StoredTurn {
   agentLatencyMs: number | null;
   ttsLatencyMs: number | null;
   voiceToVoiceMs: number | null;
+  /** Which engines made it: the recogniser for user turns, agent and voice for agent turns. */
+  sttProvider: string | null;
+  agentProvider: string | null;
+  ttsProvider: string | null;
 }
 
 /**
@@ -124,6 +128,9 @@ export async function listStoredTurns(db: Database, conversationId: string): Pro
       agentLatencyMs: turns.agentLatencyMs,
       ttsLatencyMs: turns.ttsLatencyMs,
       voiceToVoiceMs: turns.voiceToVoiceMs,
+      sttProvider: turns.sttProvider,
+      agentProvider: turns.agentProvider,
+      ttsProvider: turns.ttsProvider,
     })
     .from(turns)
     .where(eq(turns.conversationId, conversationId))
