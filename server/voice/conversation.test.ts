@@ -90,4 +90,17 @@ describe('Conversation', () => {
     await c.flush();
     expect(stored).toEqual([]);
   });
+
+  it('writes a reply being spoken only when more of it was heard', async () => {
+    const stored: TurnToStore[] = [];
+    let updates = 0;
+    const c = new Conversation(
+      { append: async (t) => void stored.push(t), truncate: async () => {}, update: async () => void updates++ },
+      { providers: { stt: 's', agent: 'a', tts: 't' }, onError: (e) => { throw e; } },
+    );
+    for (const text of ['One', 'One', 'One two', 'One two', 'One two']) c.agentTurnSoFar({ utteranceId: 'agent-1', text, startedAt: times.startedAt, replyTo: [] });
+    await c.flush();
+    expect(stored).toHaveLength(1);
+    expect(updates).toBe(1);
+  });
 });

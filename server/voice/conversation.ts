@@ -33,8 +33,8 @@ interface ContextEntry extends AgentMessage {
 export class Conversation {
   private readonly recorder: TurnRecorder;
   private readonly entries: ContextEntry[];
-  /** Agent turns stored while being spoken: utteranceId → turn id. */
-  private readonly spoken = new Map<string, string>();
+  /** Agent turns stored while being spoken: utteranceId → their turn id and the text last written. */
+  private readonly spoken = new Map<string, { id: string; text: string }>();
 
   constructor(
     store: TurnStore,
@@ -59,10 +59,11 @@ export class Conversation {
    */
   agentTurnSoFar(turn: { utteranceId: string; text: string; startedAt: Date; replyTo: string[] }): void {
     if (!turn.text.trim()) return;
-    const id = this.spoken.get(turn.utteranceId);
-    if (id === undefined) {
+    const stored = this.spoken.get(turn.utteranceId);
+    if (stored?.text === turn.text) return; // nothing new heard since the last write
+    if (stored === undefined) {
       const newId = randomUUID();
-      this.spoken.set(turn.utteranceId, newId);
+      this.spoken.set(turn.utteranceId, { id: newId, text: turn.text });
       void this.recorder.record({
         id: newId,
         role: 'agent',
@@ -76,13 +77,14 @@ export class Conversation {
         ttsProvider: this.options.providers.tts,
       });
     } else {
-      void this.recorder.update(id, { text: turn.text, interrupted: true, endedAt: new Date() });
+      stored.text = turn.text;
+      void this.recorder.update(stored.id, { text: turn.text, interrupted: true, endedAt: new Date() });
     }
   }
 
   /** Stores an agent reply as heard, with the user turns it answers. Nothing heard: nothing stored. */
   addAgentTurn(turn: { utteranceId: string; text: string; interrupted: boolean; startedAt: Date; endedAt: Date; replyTo: string[] } & ReplyLatencies): void {
-    const storedSoFar = this.spoken.get(turn.utteranceId);
+    const storedSoFar = this.spoken.get(turn.utteranceId)?.id;
     this.spoken.delete(turn.utteranceId);
     if (!turn.text.trim()) {
       if (storedSoFar !== undefined) void this.recorder.truncate(storedSoFar, '');
