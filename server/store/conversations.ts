@@ -17,23 +17,6 @@ export async function findOwnConversation(db: Database, userId: string, conversa
   return row ?? null;
 }
 
-export async function listConversations(db: Database, userId: string, limit = 50) {
-  return db
-    .select({
-      id: conversations.id,
-      title: conversations.title,
-      createdAt: conversations.createdAt,
-      updatedAt: conversations.updatedAt,
-      turnCount: count(turns.id),
-    })
-    .from(conversations)
-    .leftJoin(turns, eq(turns.conversationId, conversations.id))
-    .where(eq(conversations.userId, userId))
-    .groupBy(conversations.id)
-    .orderBy(desc(conversations.updatedAt))
-    .limit(limit);
-}
-
 // Every column but the text-search vector, which only the database reads.
 const { textSearch: _, ...turnColumns } = getTableColumns(turns);
 
