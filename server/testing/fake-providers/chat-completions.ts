@@ -6,7 +6,7 @@
  * closed, so a test can see a barge-in close the upstream request.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeNow, listenOnLoopback } from './loopback';
 
 export interface ChatScript {
   /** Answer with this HTTP status and body instead of a stream. */
@@ -55,18 +55,13 @@ export interface FakeChatServer {
 export async function startFakeChatServer(script: FakeChatServer['script'] = { tokens: ['Hello', ' there.'] }): Promise<FakeChatServer> {
   const requests: RecordedChatRequest[] = [];
   const waiters: Array<{ index: number; resolve: (r: RecordedChatRequest) => void }> = [];
-  const sockets = new Set<import('node:net').Socket>();
   const fake: FakeChatServer = {
     baseUrl: '',
     requests,
     script,
     request: (index) =>
       requests[index] ? Promise.resolve(requests[index]) : new Promise((resolve) => waiters.push({ index, resolve })),
-    close: () =>
-      new Promise((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close: () => closeNow(server),
   };
 
   const server = http.createServer((req, res) => {
@@ -97,12 +92,7 @@ export async function startFakeChatServer(script: FakeChatServer['script'] = { t
       void respond(current, recorded, res);
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  fake.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  fake.baseUrl = `http://127.0.0.1:${await listenOnLoopback(server)}/v1`;
   return fake;
 }
 

@@ -8,7 +8,7 @@
  * connection after some blocks, answer late, send a malformed message.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 export const BLOCK_SAMPLES = 3200;
@@ -88,8 +88,7 @@ export async function startFakeDeepgram(apiKey = 'dg-fake-key-0123456789'): Prom
     }
     wss.handleUpgrade(req, socket, head, (ws) => serve(ws, recorded, script, closedAt));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  fake.url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/v1/listen`;
+  fake.url = `ws://127.0.0.1:${await listenOnLoopback(server)}/v1/listen`;
   return fake;
 }
 

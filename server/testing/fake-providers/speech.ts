@@ -6,7 +6,7 @@
  * first byte, a mid-stream disconnect, an HTTP error. Records each request and when it closed.
  */
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { closeNow, listenOnLoopback } from './loopback';
 import { encodeWav } from '../../providers/tts/flite/wav';
 
 export interface SpeechScript {
@@ -48,17 +48,12 @@ export function tone(samples: number, rate: number, from = 0): Int16Array {
 }
 
 export async function startFakeSpeechServer(script: FakeSpeechServer['script'] = {}): Promise<FakeSpeechServer> {
-  const sockets = new Set<Socket>();
   const fake: FakeSpeechServer = {
     baseUrl: '',
     requests: [],
     script,
     voices: ['af_heart', 'af_bella', 'bm_george'],
-    close: () =>
-      new Promise((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close: () => closeNow(server),
   };
   const server = http.createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/v1/audio/voices') {
@@ -82,12 +77,7 @@ export async function startFakeSpeechServer(script: FakeSpeechServer['script'] =
       void respond(typeof fake.script === 'function' ? fake.script(recorded) : fake.script, recorded, res);
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  fake.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  fake.baseUrl = `http://127.0.0.1:${await listenOnLoopback(server)}/v1`;
   return fake;
 }
 

@@ -5,7 +5,7 @@
  * what it hears, a slow answer, a dropped connection, a malformed or refused answer.
  */
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { closeNow, listenOnLoopback } from './loopback';
 import { decodeWav, type DecodedWav } from '../../providers/tts/flite/wav';
 
 export interface TranscriptionScript {
@@ -37,16 +37,11 @@ export interface FakeTranscriptionServer {
 }
 
 export async function startFakeTranscriptionServer(script: FakeTranscriptionServer['script'] = {}): Promise<FakeTranscriptionServer> {
-  const sockets = new Set<Socket>();
   const fake: FakeTranscriptionServer = {
     baseUrl: '',
     requests: [],
     script,
-    close: () =>
-      new Promise((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close: () => closeNow(server),
   };
   const server = http.createServer((req, res) => {
     const pieces: Buffer[] = [];
@@ -84,11 +79,6 @@ export async function startFakeTranscriptionServer(script: FakeTranscriptionServ
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ text }));
     }
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  fake.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  fake.baseUrl = `http://127.0.0.1:${await listenOnLoopback(server)}/v1`;
   return fake;
 }
