@@ -11,6 +11,7 @@ import next from 'next';
 import { ConfigError, loadConfig } from './config';
 import { createAuth, resolveAuthSecret } from './auth/auth';
 import { openDatabase, DatabaseInUseError } from './store/database';
+import { startRecordingRetention } from './store/recording-retention';
 import { setRuntime } from './runtime';
 import { SocketServer } from './socket/upgrade';
 import { createProviders } from './providers';
@@ -31,6 +32,7 @@ async function main() {
     migrationsFolder: path.join(config.appRoot, 'drizzle'),
   });
   const auth = createAuth(database.db, config, resolveAuthSecret(config));
+  const retention = config.recordingRetentionDays ? startRecordingRetention({ db: database.db, days: config.recordingRetentionDays, log }) : null;
   const providers = await createProviders(config);
   const runtime = { config, db: database.db, auth, voices: async () => (await providers.tts.voices?.()) ?? [] };
   setRuntime(runtime);
@@ -85,6 +87,7 @@ async function main() {
     server.closeAllConnections();
     await app.close().catch(() => {});
     await providers.close();
+    await retention?.stop();
     await database.close();
     setRuntime(undefined);
     process.exit(0);
