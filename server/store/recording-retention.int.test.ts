@@ -17,7 +17,7 @@ import { openDatabase } from './database';
 
 const databaseUrl = process.env.PARLEY_TEST_DATABASE_URL;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-retention-'));
-const env = databaseUrl ? { DATABASE_URL: databaseUrl } : {};
+const env: Record<string, string> = databaseUrl ? { DATABASE_URL: databaseUrl } : {};
 let server: RunningServer | undefined;
 
 afterAll(async () => {

@@ -10,6 +10,8 @@ export function RecordingSettings() {
   const settings = useQuery({ queryKey: ['settings'], queryFn: () => fetchJson<PersonSettingsView>('/api/settings') });
   const [confirming, setConfirming] = useState(false);
   const [deleted, setDeleted] = useState<number | null>(null);
+  /** The box as just ticked, until the server has it (then its answer shows). */
+  const [ticked, setTicked] = useState<boolean | null>(null);
   const toggle = useMutation({
     // The other settings as they are stored: this only changes whether audio is kept.
     mutationFn: ({ current, keepAudio }: { current: PersonSettingsView; keepAudio: boolean }) =>
@@ -18,6 +20,7 @@ export function RecordingSettings() {
         body: JSON.stringify({ systemPrompt: current.systemPrompt, voice: current.voice, keepAudio }),
       }),
     onSuccess: (result) => queryClient.setQueryData(['settings'], result),
+    onSettled: () => setTicked(null),
   });
   const remove = useMutation({
     mutationFn: () => fetchJson<{ deleted: number }>('/api/settings/recordings', { method: 'DELETE' }),
@@ -43,9 +46,12 @@ export function RecordingSettings() {
             <input
               type="checkbox"
               name="keepAudio"
-              checked={data.keepAudio}
+              checked={ticked ?? data.keepAudio}
               disabled={toggle.isPending}
-              onChange={(e) => toggle.mutate({ current: data, keepAudio: e.target.checked })}
+              onChange={(e) => {
+                setTicked(e.target.checked);
+                toggle.mutate({ current: data, keepAudio: e.target.checked });
+              }}
             />
             <span className="text-sm font-medium">Keep the audio of my conversations</span>
           </label>
