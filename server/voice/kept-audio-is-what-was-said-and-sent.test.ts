@@ -1,7 +1,7 @@
 /**
  * Recordings (people who keep their audio): a user turn keeps exactly the audio its recogniser
- * got; an agent turn keeps what was sent, cut where it was interrupted; an utterance that made
- * no turn keeps nothing.
+ * got; an agent turn keeps what was sent, cut where it was interrupted (where the listener said
+ * they stopped it, when they said); an utterance that made no turn keeps nothing.
  */
 import pino from 'pino';
 import { expect, it } from 'vitest';
@@ -60,6 +60,20 @@ it('keeps of an interrupted reply only what was sent before the interruption', a
   expect(sentMs).toBeLessThan(2000);
   expect(kept.get(agent.id)?.durationMs).toBe(sentMs);
   expect(decodeOggOpus(kept.get(agent.id)!.audio).length).toBe(sentMs * 16);
+});
+
+it('keeps of a reply the listener stopped only what they said they played, like its text', async () => {
+  const { h, kept, close } = recordingHarness();
+  h.agent.sentences = ['One two three four five six seven eight nine ten.', 'Eleven twelve thirteen fourteen.'];
+  h.tts.msPerChar = 40; // sentence one: 50 characters, 2 s
+  h.say();
+  await h.waitFor('agent.audio.chunk', (c) => c.sequence >= 50);
+  h.input({ type: 'interrupt', playedMs: 1000 });
+  await close();
+  const agent = h.stored.find((t) => t.role === 'agent')!;
+  expect(agent.text).toBe('One two three four five');
+  expect(kept.get(agent.id)?.durationMs).toBe(1000);
+  expect(decodeOggOpus(kept.get(agent.id)!.audio).length).toBe(16_000);
 });
 
 it('keeps nothing of an utterance in which nothing was recognised', async () => {

@@ -1,6 +1,7 @@
 /**
  * Keeps the audio of a conversation's turns, for people who asked for it (Settings): what the
- * person said, as the recogniser got it, and what the agent sent, up to where it was cut. It
+ * person said, as the recogniser got it, and what the agent sent, up to where it was cut (where
+ * the listener said they stopped it, when they said). It
  * taps the session's input, output and turn store from outside (the transport wires it in),
  * keyed by utteranceId, and writes a turn's file once the turn itself is stored. It is never on
  * a turn's path: the turn is stored whether or not its audio is, and a failure to keep audio
@@ -35,6 +36,8 @@ interface Spoken {
   audio: UtteranceAudio;
   /** Set once its turn is stored while being spoken; the file is written when the turn is complete. */
   turnId?: string;
+  /** Where the listener said it stopped playing, when it was stopped (never more than was sent). */
+  playedMs?: number;
 }
 
 export class TurnAudioRecording {
@@ -73,8 +76,9 @@ export class TurnAudioRecording {
         const audio = output.begin(utteranceId);
         if (this.closed) return audio;
         const recording = new OggOpusRecording(this.maxSamples);
+        const spoken: Spoken = { recording, audio };
         this.spoken.delete(utteranceId);
-        this.spoken.set(utteranceId, { recording, audio });
+        this.spoken.set(utteranceId, spoken);
         dropOldest(this.spoken);
         return {
           utteranceId,
@@ -84,7 +88,11 @@ export class TurnAudioRecording {
             recording.write(pcm);
           },
           finish: () => audio.finish(),
-          clear: (reportedPlayedMs) => audio.clear(reportedPlayedMs),
+          clear: (reportedPlayedMs) => {
+            const position = audio.clear(reportedPlayedMs);
+            spoken.playedMs = position.playedMs;
+            return position;
+          },
           get sentMs() {
             return audio.sentMs;
           },
@@ -131,7 +139,9 @@ export class TurnAudioRecording {
 
   private agentTurnComplete(utteranceId: string, spoken: Spoken): void {
     this.spoken.delete(utteranceId);
-    this.keep(spoken.turnId!, spoken.recording, Math.round((spoken.audio.sentMs * SAMPLE_RATE) / 1000));
+    // What was sent, or less when the listener said where they stopped it (as the turn's text is cut).
+    const keptMs = Math.min(spoken.audio.sentMs, spoken.playedMs ?? Infinity);
+    this.keep(spoken.turnId!, spoken.recording, Math.round((keptMs * SAMPLE_RATE) / 1000));
   }
 
   private keep(turnId: string, recording: OggOpusRecording, samples: number): void {
