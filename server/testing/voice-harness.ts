@@ -158,20 +158,23 @@ export class VoiceHarness {
   private waiters: Array<() => void> = [];
   private utterances = 0;
 
+  /** The voice that says sorry when a turn fails, when the test gives one. */
+  readonly apologyVoice: ToneTts | undefined;
   /** Taps the session's input, output and store the way a transport does when audio is kept. */
   readonly recording: TurnAudioRecording | undefined;
 
-  constructor(options: { stt?: ScriptedStt; agent?: ScriptedAgent; tts?: ToneTts; limits?: Partial<SessionLimits>; recording?: TurnAudioRecording } = {}) {
+  constructor(options: { stt?: ScriptedStt; agent?: ScriptedAgent; tts?: ToneTts; apologyVoice?: ToneTts; limits?: Partial<SessionLimits>; recording?: TurnAudioRecording } = {}) {
     this.recording = options.recording;
     this.stt = options.stt ?? new ScriptedStt();
     this.agent = options.agent ?? new ScriptedAgent();
     this.tts = options.tts ?? new ToneTts();
+    this.apologyVoice = options.apologyVoice;
     const push = (message: ServerMessage) => {
       this.messages.push(message);
       for (const wake of this.waiters.splice(0)) wake();
     };
     this.session = new VoiceSession({
-      providers: { stt: this.stt, agent: this.agent, tts: this.tts },
+      providers: { stt: this.stt, agent: this.agent, tts: this.tts, apologyVoice: this.apologyVoice },
       events: { send: push },
       limits: options.limits,
       output: this.tapped(
