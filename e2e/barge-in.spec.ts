@@ -1,5 +1,6 @@
 /**
- * Barge-in in Chromium (issue 8, rule 4: nothing stale plays). The fake microphone asks
+ * Barge-in in Chromium on the socket path (`?transport=socket`: this page's VAD decides it;
+ * over WebRTC the server does: webrtc-barge-in.spec.ts) (issue 8, rule 4: nothing stale plays). The fake microphone asks
  * "what can you do" (a long answer), then, while the agent answers, "what is two plus two".
  * The page must stop the answer at once and play none of it afterwards, answer the new
  * question, and the stored answer must hold only what was heard.
@@ -103,6 +104,7 @@ test('speaking over the agent stops its answer at once, none of it plays afterwa
   await signUp(page, 'barger');
   await warmUpRecogniser(page, baseURL!);
   const late = await injectLateChunks(page);
+  await page.goto('/talk?transport=socket');
   await page.getByLabel('Echo cancellation').uncheck();
   await page.getByRole('button', { name: 'Start talking' }).click();
 
