@@ -3,8 +3,6 @@
  * decides endpointing and barge-in), the socket's PCM path (this page's VAD decides) when asked
  * for with `?transport=socket` or when WebRTC does not connect.
  */
-import { z } from 'zod';
-
 export type Transport = 'webrtc' | 'socket';
 
 /** How long WebRTC may take, from the offer's start to a connected peer, before the page falls back. */
@@ -35,24 +33,27 @@ export function transportLabel(status: TransportStatus): string {
   }
 }
 
-const iceServer = z.object({
-  urls: z.union([z.string(), z.array(z.string())]),
-  username: z.string().optional(),
-  credential: z.string().optional(),
-});
-const readyWithIce = z.object({
-  iceServers: z.array(iceServer).optional(),
-  rtc: z.object({ iceServers: z.array(iceServer).optional() }).optional(),
-});
-
 /**
  * The ICE servers the server names in `session.ready` (as `iceServers`, or `rtc.iceServers`),
  * else none: on loopback and a LAN host candidates are enough, and no public STUN is asked.
+ * (Checked by hand, not with zod: a schema built before lib/contract/messages.ts turns zod's
+ * eval probe off would break the page's Content-Security-Policy.)
  */
 export function iceServersFrom(sessionReady: unknown): RTCIceServer[] {
-  const parsed = readyWithIce.safeParse(sessionReady);
-  if (!parsed.success) return [];
-  return parsed.data.iceServers ?? parsed.data.rtc?.iceServers ?? [];
+  if (!isRecord(sessionReady)) return [];
+  const list = sessionReady.iceServers ?? (isRecord(sessionReady.rtc) ? sessionReady.rtc.iceServers : undefined);
+  return Array.isArray(list) && list.every(isIceServer) ? list : [];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isIceServer(value: unknown): value is RTCIceServer {
+  if (!isRecord(value)) return false;
+  const { urls, username, credential } = value;
+  const urlsOk = typeof urls === 'string' || (Array.isArray(urls) && urls.length > 0 && urls.every((u) => typeof u === 'string'));
+  return urlsOk && (username === undefined || typeof username === 'string') && (credential === undefined || typeof credential === 'string');
 }
 
 /** The address bar for a conversation: `conversation` set, every other parameter kept. */
