@@ -12,6 +12,8 @@ declare global {
     __testRemotePeak?: number;
     /** Page-clock ms of the first received sample above 0.01 (none yet: undefined). */
     __testRemoteFirstAudible?: number;
+    /** Every 20 ms: the peak of the last ~43 ms received, on the page's clock. */
+    __testRemoteLevels?: { at: number; peak: number }[];
   }
 }
 
@@ -20,6 +22,7 @@ export async function observePeers(page: Page): Promise<void> {
     const Original = window.RTCPeerConnection;
     window.__testPeers = [];
     window.__testRemotePeak = 0;
+    window.__testRemoteLevels = [];
     const watch = (track: MediaStreamTrack) => {
       const context = new AudioContext();
       const analyser = context.createAnalyser();
@@ -32,6 +35,7 @@ export async function observePeers(page: Page): Promise<void> {
         let peak = 0;
         for (const s of samples) peak = Math.max(peak, Math.abs(s));
         window.__testRemotePeak = Math.max(window.__testRemotePeak ?? 0, peak);
+        window.__testRemoteLevels!.push({ at: performance.now(), peak });
         if (peak > 0.01 && window.__testRemoteFirstAudible === undefined) window.__testRemoteFirstAudible = performance.now();
       }, 20);
     };
