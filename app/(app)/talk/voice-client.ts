@@ -118,7 +118,7 @@ export class VoiceClient {
   private remoteAudio: HTMLAudioElement | null = null;
   private remoteSource: MediaStreamAudioSourceNode | null = null;
   private rtcTimer: ReturnType<typeof setTimeout> | null = null;
-  /** Set once WebRTC failed in this page: later connections go straight to the socket. */
+  /** Why WebRTC failed on this connection: the rest of it stays on the socket (each Start tries WebRTC again). */
   private rtcGaveUp: string | null = null;
   private readonly vad = new Vad();
   private readonly turns = new TurnTaking();
@@ -165,6 +165,7 @@ export class VoiceClient {
   /** Opens the socket and the microphone; call from a click (audio needs a user gesture). */
   async start(): Promise<void> {
     this.update({ error: null });
+    this.rtcGaveUp = null;
     try {
       await this.startAudio();
     } catch (error) {
