@@ -20,6 +20,7 @@ import { createOperationsEndpoints, createReadiness } from './http/operations';
 import { createSecurityHeaders } from './http/security-headers';
 import { captureConsole, log, setLogLevel } from './log';
 import { metrics } from './metrics';
+import { warmUpDtls } from './rtc/warmup';
 
 async function main() {
   const config = loadConfig();
@@ -36,10 +37,18 @@ async function main() {
   setRuntime(runtime);
 
   const app = next({ dev: config.env === 'development', dir: config.appRoot, hostname: config.host, port: config.port });
+  // The first DTLS handshake costs ~450 ms of CPU: paid here, alongside Next's start, not by the first caller.
+  const rtcWarm = config.rtc.enabled
+    ? warmUpDtls().then(
+        (ms) => log.info({ ms: Math.round(ms) }, 'webrtc warmed up'),
+        (error: unknown) => log.warn({ err: error }, 'webrtc warm-up failed'),
+      )
+    : Promise.resolve();
   await app.prepare();
+  await rtcWarm;
   const handleRequest = app.getRequestHandler();
 
-  const sockets = new SocketServer(runtime, (context) => createSocketVoiceSession(context, { db: database.db, providers, agentContext: config.agentContext }));
+  const sockets = new SocketServer(runtime, (context) => createSocketVoiceSession(context, { db: database.db, providers, agentContext: config.agentContext, rtc: config.rtc }));
   const stampClientAddress = createClientAddressStamp(config.trustProxy);
   const setSecurityHeaders = createSecurityHeaders(config);
   let stopping = false;
