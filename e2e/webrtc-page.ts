@@ -65,3 +65,26 @@ export function inboundAudioBytes(page: Page): Promise<number> {
 }
 
 export const remotePeak = (page: Page) => page.evaluate(() => window.__testRemotePeak ?? 0);
+
+/**
+ * Speaks `pcm` (16 kHz mono) into the page's peer connection from now on: the sender's track
+ * is replaced by one Web Audio plays the speech into, followed by silence. A person speaking
+ * at a moment the test chooses, which a fake microphone's fixed schedule cannot do.
+ * Returns the page-clock time the speech starts.
+ */
+export function speakIntoPeer(page: Page, pcm: Int16Array): Promise<number> {
+  return page.evaluate(async (samples) => {
+    const context = new AudioContext({ sampleRate: 16000 });
+    const buffer = context.createBuffer(1, samples.length, 16000);
+    buffer.getChannelData(0).set(samples.map((s) => s / 32768));
+    const destination = context.createMediaStreamDestination();
+    const source = context.createBufferSource();
+    source.buffer = buffer;
+    source.connect(destination);
+    const sender = window.__testPeers?.at(-1)?.getSenders().find((s) => s.track?.kind === 'audio');
+    if (!sender) throw new Error('the page has no peer connection sending audio');
+    await sender.replaceTrack(destination.stream.getAudioTracks()[0]);
+    source.start();
+    return performance.now();
+  }, Array.from(pcm));
+}

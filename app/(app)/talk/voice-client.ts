@@ -65,7 +65,7 @@ export type PlaybackLogEntry = { at: number } & (
   | { event: 'chunk'; utteranceId: string; sequence: number; played: true }
   | { event: 'chunk'; utteranceId: string; sequence: number; played: false; reason: string }
   | { event: 'sent'; type: ClientMessage['type']; utteranceId?: string; playedMs?: number }
-  | { event: 'received'; type: ServerMessage['type']; utteranceId?: string; reason?: string; text?: string; final?: boolean }
+  | { event: 'received'; type: ServerMessage['type']; utteranceId?: string; reason?: string; text?: string; final?: boolean; code?: string }
   | { event: 'flush' }
   /** What the playback worklet reports: what it actually played of which utterance. */
   | { event: 'worklet'; type: 'progress' | 'drained' | 'cleared'; utteranceId: string | null; playedMs: number }
@@ -441,6 +441,7 @@ export class VoiceClient {
         reason: 'reason' in message ? message.reason : undefined,
         text: 'text' in message ? message.text : undefined,
         final: message.type === 'agent.text' ? message.final : undefined,
+        code: message.type === 'error' ? message.code : undefined,
       });
     }
     this.showLines(message);
