@@ -69,7 +69,19 @@ describe('the jitter buffer', () => {
     push(30_000, 7);
     push(30_001, 8);
     expect(ids()).toEqual([100, 7, 8]);
-    expect(jitter.stats.resyncs).toBe(1);
+    expect(jitter.stats).toMatchObject({ resyncs: 1, stray: 0 });
+  });
+
+  it('drops a lone packet far off the sequence (garbage) without losing the stream', () => {
+    const { push, ids, jitter } = buffer();
+    push(100);
+    push(30_000, 7);
+    push(101);
+    push(40_000, 9);
+    push(102);
+    expect(ids()).toEqual([100, 101, 102]);
+    // 30 000 lies ahead of 101 (a stray); 40 000 is nearer behind it on the 16-bit circle (late).
+    expect(jitter.stats).toMatchObject({ resyncs: 0, stray: 1, late: 1, lost: 0 });
   });
 
   it('flush releases what it holds when the track goes quiet', () => {

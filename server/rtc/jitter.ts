@@ -18,6 +18,8 @@ export interface JitterStats {
   reordered: number;
   /** The sender jumped far from the expected sequence number (a restarted stream): followed. */
   resyncs: number;
+  /** A lone packet far from the expected sequence number (garbage, a stray): dropped. */
+  stray: number;
 }
 
 export interface JitterBufferOptions {
@@ -33,11 +35,14 @@ const RESYNC_DISTANCE = 1000;
 const REMEMBERED = 256;
 
 export class JitterBuffer {
-  readonly stats: JitterStats = { received: 0, released: 0, duplicate: 0, late: 0, lost: 0, reordered: 0, resyncs: 0 };
+  readonly stats: JitterStats = { received: 0, released: 0, duplicate: 0, late: 0, lost: 0, reordered: 0, resyncs: 0, stray: 0 };
   private readonly depth: number;
   private next: number | null = null;
   private readonly held = new Map<number, Uint8Array>();
   private readonly recent = new Set<number>();
+  /** A far-off packet seen last: a second one right after it means the stream really restarted. */
+  private farOff: number | null = null;
+  private farOffPayload: Uint8Array | null = null;
 
   constructor(private readonly options: JitterBufferOptions) {
     this.depth = options.depth ?? 3;
@@ -62,10 +67,21 @@ export class JitterBuffer {
       return;
     }
     if (seq - this.next > RESYNC_DISTANCE) {
+      const follows = this.farOff !== null && seq > this.farOff && seq - this.farOff <= this.depth;
+      if (!follows) {
+        // One packet far off is a stray (or garbage) until the next one confirms the jump.
+        this.farOff = seq;
+        this.farOffPayload = payload;
+        this.stats.stray++;
+        return;
+      }
       this.stats.resyncs++;
+      this.stats.stray--;
       this.flush();
-      this.next = seq;
+      this.next = this.farOff;
+      this.held.set(this.farOff!, this.farOffPayload!);
     }
+    this.farOff = null;
     this.held.set(seq, payload);
     if (seq !== this.next) this.stats.reordered++;
     this.drain();
