@@ -39,7 +39,7 @@ async function main() {
   await app.prepare();
   const handleRequest = app.getRequestHandler();
 
-  const sockets = new SocketServer(runtime, (context) => createSocketVoiceSession(context, { db: database.db, providers, agentContext: config.agentContext }));
+  const sockets = new SocketServer(runtime, (context) => createSocketVoiceSession(context, { db: database.db, providers, agentContext: config.agentContext, bargeIn: config.turns.bargeIn }));
   const stampClientAddress = createClientAddressStamp(config.trustProxy);
   const setSecurityHeaders = createSecurityHeaders(config);
   let stopping = false;

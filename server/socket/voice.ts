@@ -7,6 +7,7 @@ import { metrics } from '../metrics';
 import type { Database } from '../store/database';
 import { appendTurn, truncateAgentTurn, updateAgentTurn } from '../store/conversations';
 import { PacedAudioOutput } from '../voice/audio-out';
+import type { BargeInRules } from '../voice/barge-in-guard';
 import type { ContextBounds } from '../voice/conversation';
 import { VoiceSession, type VoiceProviders } from '../voice/session';
 import type { TurnStore, TurnToStore } from '../voice/turn-recorder';
@@ -17,7 +18,7 @@ import type { SessionContext } from './upgrade';
 
 export function createSocketVoiceSession(
   context: SessionContext,
-  deps: { db: Database; providers: VoiceProviders; agentContext?: ContextBounds },
+  deps: { db: Database; providers: VoiceProviders; agentContext?: ContextBounds; bargeIn?: Partial<BargeInRules> },
 ): ConnectionSession {
   const { out, conversationId, log } = context;
   const store: TurnStore = {
@@ -44,6 +45,7 @@ export function createSocketVoiceSession(
     }),
     store,
     log,
+    bargeIn: deps.bargeIn,
   });
   return {
     handle: (input) => session.handle(input),
@@ -70,7 +72,13 @@ function personal(providers: VoiceProviders, settings: PersonSettings): VoicePro
   const { systemPrompt, voice } = settings;
   return {
     stt: providers.stt,
-    agent: systemPrompt ? { name: agent.name, reply: (request) => agent.reply({ ...request, systemPrompt }) } : agent,
+    agent: systemPrompt
+      ? {
+          name: agent.name,
+          reply: (request) => agent.reply({ ...request, systemPrompt }),
+          ...(agent.isCompleteRequest && { isCompleteRequest: (text: string) => agent.isCompleteRequest!(text) }),
+        }
+      : agent,
     tts: voice
       ? { name: tts.name, sampleRate: tts.sampleRate, synthesize: (request) => tts.synthesize({ ...request, voice }), close: async () => {} }
       : tts,
