@@ -179,13 +179,14 @@ export class VoiceSession {
   private endUtterance(id: string): void {
     const utterance = this.turns.openOne(id);
     if (!utterance) return;
-    if (this.guards.delete(utterance) && this.current) return this.notATurn(utterance);
+    // Still not shown to be the person, even if the agent has finished meanwhile (its echo outlasts it).
+    if (this.guards.delete(utterance)) return this.notATurn(utterance);
     this.turns.end(utterance);
     this.track(this.recognise(utterance));
   }
 
   /**
-   * It ended before the barge-in minimum while the agent went on: a cough, a noise, an echo.
+   * It began over the agent and ended before the barge-in minimum: a cough, a noise, an echo.
    * Nothing is recognised or stored; the client gets the empty final every utterance ends with.
    */
   private notATurn(utterance: UserUtterance): void {
@@ -249,11 +250,7 @@ export class VoiceSession {
     this.track(
       reply.outcome.then((outcome) => {
         clearInterval(progress);
-        if (this.current === inFlight) {
-          this.current = null;
-          // The agent has stopped: whoever is speaking has the floor, guard or not.
-          this.guards.clear();
-        }
+        if (this.current === inFlight) this.current = null;
         this.recordReply(outcome, answers, marks);
         this.advance();
       }),
@@ -289,7 +286,6 @@ export class VoiceSession {
     const inFlight = this.current;
     if (!inFlight || !inFlight.reply.isActive) return;
     this.current = null;
-    this.guards.clear();
     const { reply } = inFlight;
     const outcome = reply.stop(playedMs);
     if (reason === 'barge-in' && !outcome.text) {
