@@ -7,6 +7,8 @@
  *
  * onnxruntime-node's public run() defers to setImmediate; the interface is synchronous per
  * frame, so this calls the native session it wraps (a synchronous call, ~0.1-0.2 ms).
+ * Loading the model costs ~300 ms and ~10 MB: one session per process serves every stream
+ * (each detector keeps its own recurrent state and passes it in).
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -29,6 +31,7 @@ interface Native {
 
 const require = createRequire(import.meta.url);
 let loaded: { native: Native; Tensor: TensorConstructor; model: Buffer } | null = null;
+let shared: NativeSession | null = null;
 
 function load(): NonNullable<typeof loaded> {
   if (loaded) return loaded;
@@ -48,16 +51,19 @@ function load(): NonNullable<typeof loaded> {
 
 export async function createSileroVad(): Promise<VoiceActivityDetector> {
   const { native, Tensor, model } = load();
-  native.initOrt();
-  const session = new native.binding.InferenceSession();
-  session.loadModel(model.buffer as ArrayBuffer, model.byteOffset, model.byteLength, {
-    // One call is a few hundred thousand multiply-adds: threads would cost more than they save.
-    intraOpNumThreads: 1,
-    interOpNumThreads: 1,
-    executionProviders: [{ name: 'cpu' }],
-    graphOptimizationLevel: 'all',
-  });
-  return new SileroVad(session, Tensor);
+  if (!shared) {
+    native.initOrt();
+    const session = new native.binding.InferenceSession();
+    session.loadModel(model.buffer as ArrayBuffer, model.byteOffset, model.byteLength, {
+      // One call is a few hundred thousand multiply-adds: threads would cost more than they save.
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+      executionProviders: [{ name: 'cpu' }],
+      graphOptimizationLevel: 'all',
+    });
+    shared = session;
+  }
+  return new SileroVad(shared, Tensor);
 }
 
 class SileroVad implements VoiceActivityDetector {
@@ -111,8 +117,7 @@ class SileroVad implements VoiceActivityDetector {
   }
 
   close(): void {
-    if (this.closed) return;
+    // The session is the process's, shared by every stream.
     this.closed = true;
-    this.session.dispose();
   }
 }
