@@ -7,7 +7,7 @@ import { metrics } from '../metrics';
 import type { Database } from '../store/database';
 import { appendTurn, truncateAgentTurn, updateAgentTurn } from '../store/conversations';
 import { PacedAudioOutput } from '../voice/audio-out';
-import type { BargeInRules } from '../voice/barge-in-guard';
+import { createVoiceActivityDetector } from '../audio/vad';
 import type { ContextBounds } from '../voice/conversation';
 import { VoiceSession, type VoiceProviders } from '../voice/session';
 import type { TurnStore, TurnToStore } from '../voice/turn-recorder';
@@ -15,10 +15,13 @@ import type { Logger } from '../log';
 import type { PersonSettings } from '../store/person-settings';
 import type { ConnectionSession } from './connection';
 import type { SessionContext } from './upgrade';
+import type { Config, RtcConfig } from '../config';
+import type { SessionEvent, SessionInput } from '../voice/events';
+import { RtcBridge } from '../rtc/signalling';
 
 export function createSocketVoiceSession(
   context: SessionContext,
-  deps: { db: Database; providers: VoiceProviders; agentContext?: ContextBounds; bargeIn?: Partial<BargeInRules> },
+  deps: { db: Database; providers: VoiceProviders; agentContext?: ContextBounds; turns?: Config['turns']; rtc?: RtcConfig },
 ): ConnectionSession {
   const { out, conversationId, log } = context;
   const store: TurnStore = {
@@ -33,28 +36,68 @@ export function createSocketVoiceSession(
       if ('agentLatencyMs' in changes) observeStoredTurn(log, { ...changes, id: turnId, role: 'agent', utteranceId: '', startedAt: new Date(), endedAt: new Date() });
     },
   };
+  const socketOutput = new PacedAudioOutput({
+    sendFrame: (utteranceId, sequence, frame) =>
+      out.send({ type: 'agent.audio.chunk', utteranceId, sequence, timestamp: Date.now(), audio: encodeAudioChunk(frame) }),
+  });
+  let rtc: RtcBridge | null = null;
+  const providers = personal(deps.providers, context.settings);
   const session = new VoiceSession({
-    providers: personal(deps.providers, context.settings),
-    events: out,
+    providers,
+    events: {
+      send: (event: SessionEvent) => {
+        out.send(event);
+        // The endpointer of a WebRTC track weighs what has been recognised of the open utterance.
+        if (event.type === 'transcript.partial') rtc?.partial(event.utteranceId, event.text);
+      },
+    },
     owner: context.userId,
     history: context.history,
     context: deps.agentContext,
-    output: new PacedAudioOutput({
-      sendFrame: (utteranceId, sequence, frame) =>
-        out.send({ type: 'agent.audio.chunk', utteranceId, sequence, timestamp: Date.now(), audio: encodeAudioChunk(frame) }),
-    }),
+    output: socketOutput,
     store,
     log,
-    bargeIn: deps.bargeIn,
+    bargeIn: deps.turns?.bargeIn,
   });
+  /** The utterance the socket has open, ended when a track takes the user over. */
+  let socketUtterance: string | null = null;
+  if (deps.rtc?.enabled) {
+    const agent = deps.providers.agent;
+    rtc = new RtcBridge({
+      ice: { iceServers: deps.rtc.iceServers, udpPorts: deps.rtc.udpPorts, announcedAddress: deps.rtc.announcedAddress },
+      session,
+      socketOutput,
+      send: (message) => out.send(message),
+      isCompleteRequest: agent.isCompleteRequest ? (text) => agent.isCompleteRequest!(text) : undefined,
+      endpointing: deps.turns?.endpointing,
+      createVad: () => createVoiceActivityDetector({ kind: deps.turns?.vad }),
+      log,
+      onConnected: () => {
+        if (socketUtterance) session.handle({ type: 'utterance.end', utteranceId: socketUtterance });
+        socketUtterance = null;
+      },
+    });
+  }
   return {
-    handle: (input) => session.handle(input),
-    handleOther: (message) => {
-      if (message.type === 'rtc.offer') {
-        out.send({ type: 'error', code: 'rtc_failed', message: 'WebRTC is not available on this server; use the WebSocket audio path.', fatal: false });
-      }
+    handle: (input: SessionInput) => {
+      if (input.type === 'utterance.start') socketUtterance = input.utteranceId;
+      if (input.type === 'utterance.end' && input.utteranceId === socketUtterance) socketUtterance = null;
+      session.handle(input);
     },
-    close: () => session.close(),
+    refusesSocketAudio: () => rtc?.carriesUser ?? false,
+    handleOther: (message) => {
+      if (message.type !== 'rtc.offer') return;
+      if (!rtc) {
+        out.send({ type: 'error', code: 'rtc_failed', message: 'WebRTC is turned off on this server (RTC_ENABLED=false); use the WebSocket audio path.', fatal: false });
+        return;
+      }
+      void rtc.offer(message.sdp);
+    },
+    close: async () => {
+      // The track's open utterance ends first, so that the session still recognises and keeps it.
+      await rtc?.close();
+      await session.close();
+    },
   };
 }
 
