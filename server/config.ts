@@ -53,6 +53,14 @@ function compiles(entry: string): boolean {
   }
 }
 
+/** A whole number in [min, max] of `unit`, e.g. milliseconds. */
+const bounded = (unit: string, min: number, max: number, example: number) =>
+  z.coerce
+    .number({ error: `must be a number of ${unit}, e.g. ${example}` })
+    .int(`must be a whole number of ${unit}, e.g. ${example}`)
+    .min(min, `must be between ${min} and ${max} ${unit}`)
+    .max(max, `must be between ${min} and ${max} ${unit}`);
+
 const trustProxy = z.string().transform((value, ctx): TrustProxy => {
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed) && Number.isSafeInteger(Number(trimmed))) return { hops: Number(trimmed) };
@@ -142,6 +150,16 @@ const environmentSchema = z.object({
   STT_MAX_PER_PERSON: count(2, 'utterances one person may have recognised at once').default(2),
   AGENT_CONTEXT_TURNS: count(40, 'turns').default(40),
   AGENT_CONTEXT_CHARS: count(12000, 'characters').default(12_000),
+  VAD: z
+    .enum(['silero', 'webrtc'], { error: 'must be silero (Silero v5, the default) or webrtc (the WebRTC VAD: lighter, more false starts on noise)' })
+    .default('silero'),
+  ENDPOINT_START_SPEECH_MS: bounded('milliseconds', 20, 1000, 60).default(60),
+  ENDPOINT_COMPLETE_SILENCE_MS: bounded('milliseconds', 60, 5000, 200).default(200),
+  ENDPOINT_INCOMPLETE_SILENCE_MS: bounded('milliseconds', 60, 10_000, 700).default(700),
+  ENDPOINT_PRE_ROLL_MS: bounded('milliseconds', 0, 1000, 200).default(200),
+  BARGE_IN_MIN_SPEECH_MS: bounded('milliseconds', 0, 3000, 120).default(120),
+  BARGE_IN_MIN_WORDS: bounded('words', 0, 20, 0).default(0),
+  BARGE_IN_ECHO_MARGIN_DB: bounded('dB', 0, 90, 12).default(12),
   AUTH_RATE_LIMIT: z.coerce
     .number({ error: 'must be a number of attempts per minute, e.g. 10' })
     .int('must be a whole number, e.g. 10')
@@ -201,6 +219,12 @@ export type Config = {
   recognition: { maxConcurrent: number; maxPerPerson: number };
   /** The agent is given at most this many of the newest turns and characters of them. */
   agentContext: { maxTurns: number; maxChars: number };
+  /** Turn-taking on audio the server cuts itself (WebRTC): its VAD, endpointing and barge-in minimum. */
+  turns: {
+    vad: 'silero' | 'webrtc';
+    endpointing: { startSpeechMs: number; completeSilenceMs: number; incompleteSilenceMs: number; preRollMs: number };
+    bargeIn: { minSpeechMs: number; minWords: number; echoMarginDb: number };
+  };
   /** How much the server logs (server/log.ts); info and above never include what people said. */
   logLevel: LogLevel;
   /** GET /metrics answers only `Authorization: Bearer <metricsToken>`; undefined: there is no /metrics. */
@@ -313,10 +337,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ? []
     : parsed.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? '?'), message: issue.message }));
   const chosen = parsed.success ? providerConfig(parsed.data) : undefined;
+  if (parsed.success && parsed.data.ENDPOINT_INCOMPLETE_SILENCE_MS < parsed.data.ENDPOINT_COMPLETE_SILENCE_MS) {
+    problems.push({ variable: 'ENDPOINT_INCOMPLETE_SILENCE_MS', message: `must be at least ENDPOINT_COMPLETE_SILENCE_MS (${parsed.data.ENDPOINT_COMPLETE_SILENCE_MS}): words that end mid-phrase wait longer than a complete request` });
+  }
   if (chosen && !chosen.ok) problems.push(...chosen.problems);
   const rtc = parsed.success ? rtcConfig(parsed.data) : undefined;
   if (rtc && !rtc.ok) problems.push(...rtc.problems);
-  if (!parsed.success || !chosen?.ok || !rtc?.ok) {
+  if (!parsed.success || !chosen?.ok || !rtc?.ok || problems.length > 0) {
     const lines = problems.map(({ variable, message }) => `  ${variable}=${shown(variable, env[variable])}: ${message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
@@ -334,6 +361,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     providers: { ...chosen.value, fliteVoice: v.FLITE_VOICE },
     recognition: { maxConcurrent: v.STT_MAX_CONCURRENT, maxPerPerson: v.STT_MAX_PER_PERSON },
     agentContext: { maxTurns: v.AGENT_CONTEXT_TURNS, maxChars: v.AGENT_CONTEXT_CHARS },
+    turns: {
+      vad: v.VAD,
+      endpointing: {
+        startSpeechMs: v.ENDPOINT_START_SPEECH_MS,
+        completeSilenceMs: v.ENDPOINT_COMPLETE_SILENCE_MS,
+        incompleteSilenceMs: v.ENDPOINT_INCOMPLETE_SILENCE_MS,
+        preRollMs: v.ENDPOINT_PRE_ROLL_MS,
+      },
+      bargeIn: { minSpeechMs: v.BARGE_IN_MIN_SPEECH_MS, minWords: v.BARGE_IN_MIN_WORDS, echoMarginDb: v.BARGE_IN_ECHO_MARGIN_DB },
+    },
     logLevel: v.LOG_LEVEL,
     metricsToken: v.METRICS_TOKEN,
     rtc: rtc.value,

@@ -15,6 +15,7 @@ import { setRuntime } from './runtime';
 import { SocketServer } from './socket/upgrade';
 import { createProviders } from './providers';
 import { createSocketVoiceSession } from './socket/voice';
+import { createVoiceActivityDetector } from './audio/vad';
 import { createClientAddressStamp } from './http/client-address';
 import { createOperationsEndpoints, createReadiness } from './http/operations';
 import { createSecurityHeaders } from './http/security-headers';
@@ -44,11 +45,20 @@ async function main() {
         (error: unknown) => log.warn({ err: error }, 'webrtc warm-up failed'),
       )
     : Promise.resolve();
+  // Loading onnxruntime and the Silero model takes ~0.6 s once: not on the first offer.
+  const vadWarm = config.rtc.enabled
+    ? createVoiceActivityDetector({ kind: config.turns.vad }).then(
+        (vad) => vad.close(),
+        (error: unknown) => log.warn({ err: error }, 'the server VAD could not be loaded'),
+      )
+    : Promise.resolve();
   await app.prepare();
-  await rtcWarm;
+  await Promise.all([rtcWarm, vadWarm]);
   const handleRequest = app.getRequestHandler();
 
-  const sockets = new SocketServer(runtime, (context) => createSocketVoiceSession(context, { db: database.db, providers, agentContext: config.agentContext, rtc: config.rtc }));
+  const sockets = new SocketServer(runtime, (context) =>
+    createSocketVoiceSession(context, { db: database.db, providers, agentContext: config.agentContext, turns: config.turns, rtc: config.rtc }),
+  );
   const stampClientAddress = createClientAddressStamp(config.trustProxy);
   const setSecurityHeaders = createSecurityHeaders(config);
   let stopping = false;

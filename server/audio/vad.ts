@@ -3,9 +3,10 @@
  * one 20 ms frame of 16 kHz mono PCM16 in, a probability of speech out. The endpointer
  * (server/voice/endpointing.ts) turns the probabilities into utterance starts and ends.
  *
+ * 'silero' (the default) is Silero VAD v5, a small neural network (server/audio/silero-vad.ts);
  * 'webrtc' is the WebRTC VAD (libfvad as wasm, @echogarden/fvad-wasm): a GMM over band
- * energies, 0 or 1 per frame, ~3 µs. The wasm module is loaded once per process; each
- * stream gets its own detector state. How the kinds compare is in docs/vad.md.
+ * energies, 0 or 1 per frame, ~2 µs, but it calls most loud noise speech. Engines are loaded
+ * once per process; each stream gets its own detector state. docs/vad.md compares them.
  */
 import createFvadModule, { type FvadModule } from '@echogarden/fvad-wasm';
 
@@ -30,6 +31,8 @@ export interface VadOptions {
 }
 
 export const DEFAULT_WEBRTC_MODE = 2;
+/** Chosen by measurement (docs/vad.md): no false starts on noise or coughs, for ~0.1-0.3 ms a frame. */
+export const DEFAULT_VAD: VadKind = 'silero';
 
 let fvad: Promise<FvadModule> | null = null;
 
@@ -41,7 +44,7 @@ let fvad: Promise<FvadModule> | null = null;
 const WEBRTC_WARM_UP_FRAMES = 5;
 
 export async function createVoiceActivityDetector(options: VadOptions = {}): Promise<VoiceActivityDetector> {
-  const kind = options.kind ?? 'webrtc';
+  const kind = options.kind ?? DEFAULT_VAD;
   switch (kind) {
     case 'webrtc': {
       fvad ??= createFvadModule();

@@ -54,7 +54,9 @@ export class OpusEncoder16k {
 
   constructor(options: { bitrate?: number; complexity?: number } = {}) {
     this.codec.setBitrate(options.bitrate ?? 24_000);
-    this.codec.applyEncoderCTL(OPUS_SET_COMPLEXITY, options.complexity ?? 5);
+    // Complexity 0 costs about half of 5 (measured on speech at 16 kHz) and a voice read
+    // by TTS at 24 kb/s still sounds clean: the cheap end wins for a server of many calls.
+    this.codec.applyEncoderCTL(OPUS_SET_COMPLEXITY, options.complexity ?? 0);
     this.codec.applyEncoderCTL(OPUS_SET_SIGNAL, OPUS_SIGNAL_VOICE);
   }
 

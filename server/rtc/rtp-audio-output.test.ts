@@ -69,6 +69,18 @@ describe('the RTP audio output', () => {
     expect(gapTicks).toBeGreaterThanOrEqual(RTP_TICKS_PER_FRAME * 10); // ≥ 200 ms on the 48 kHz clock
   });
 
+  it('does not send the silence an utterance starts with, but counts it as sent', async () => {
+    const track = sink();
+    const output = new RtpAudioOutput(track);
+    const utterance = output.begin('a1');
+    utterance.push(new Int16Array(16 * 200)); // 200 ms of silence, as Flite starts
+    utterance.push(Int16Array.from({ length: 16 * 400 }, (_, i) => Math.round(6000 * Math.cos(i / 4)))); // loud from its first sample
+    await utterance.finish();
+    expect(track.packets.length).toBe(22); // 40 ms kept before the onset + 400 ms
+    expect(utterance.sentMs).toBe(600); // the 160 ms not sent count as sent
+    expect(utterance.clear()).toEqual({ sentMs: 600, playedMs: 600 });
+  });
+
   it('sends nothing once closed', async () => {
     const track = sink();
     const output = new RtpAudioOutput(track);

@@ -4,10 +4,12 @@
  * (PacedAudioOutput, at most `leadMs` ahead). One RTP stream across utterances: sequence
  * numbers +1 per packet, timestamps +960 per packet (Opus's RTP clock is 48 kHz whatever the
  * encoding rate) and, between utterances, by the wall-clock time that passed; the marker bit
- * on each utterance's first packet (the start of a talkspurt).
+ * on each utterance's first packet (the start of a talkspurt). Silence a voice starts its
+ * utterances with (Flite: ~200 ms) is not sent at all: the listener hears the agent that much
+ * sooner, and it still counts as sent and played, so that what was heard is reckoned right.
  */
 import { RtpHeader, RtpPacket } from 'werift';
-import { PacedAudioOutput, type AudioOutput, type UtteranceAudio } from '../voice/audio-out';
+import { PacedAudioOutput, type AudioOutput, type PlaybackPosition, type UtteranceAudio } from '../voice/audio-out';
 import { OpusEncoder16k } from './opus';
 
 export const RTP_TICKS_PER_FRAME = 960;
@@ -42,7 +44,7 @@ export class RtpAudioOutput implements AudioOutput {
   }
 
   begin(utteranceId: string): UtteranceAudio {
-    const utterance = this.paced.begin(utteranceId);
+    const utterance = new LeadingSilenceTrimmed(this.paced.begin(utteranceId));
     this.current = utterance;
     if (this.closed) utterance.clear();
     return utterance;
@@ -72,5 +74,65 @@ export class RtpAudioOutput implements AudioOutput {
     this.sink.writeRtp(new RtpPacket(header, this.encoder.encode(frame)));
     this.packetsSent++;
     if (this.options.onFrameCost) this.options.onFrameCost((performance.now() - started) * 1000);
+  }
+}
+
+/** Below this (about -44 dBFS) a sample is silence as far as the start of an utterance goes. */
+const SILENCE_LEVEL = 200;
+/** Kept before the first sound, so that its onset is not clipped. */
+const ONSET_MARGIN_SAMPLES = 640; // 40 ms
+
+/** An utterance whose leading silence is dropped before pacing, and counted as sent at once. */
+export class LeadingSilenceTrimmed implements UtteranceAudio {
+  private leading = true;
+  private trimmedSamples = 0;
+  /** The latest silence, up to the onset margin, not yet sent or trimmed. */
+  private held = new Int16Array(0);
+
+  constructor(private readonly inner: UtteranceAudio) {}
+
+  get utteranceId(): string {
+    return this.inner.utteranceId;
+  }
+
+  private get trimmedMs(): number {
+    return (this.trimmedSamples * 1000) / 16000;
+  }
+
+  get sentMs(): number {
+    return this.inner.sentMs + this.trimmedMs;
+  }
+
+  push(pcm: Int16Array): void {
+    if (!this.leading) return this.inner.push(pcm);
+    const first = pcm.findIndex((x) => x > SILENCE_LEVEL || x < -SILENCE_LEVEL);
+    const all = new Int16Array(this.held.length + pcm.length);
+    all.set(this.held);
+    all.set(pcm, this.held.length);
+    if (first < 0) {
+      // Still silence: keep only the margin's worth of it, in case sound follows.
+      const drop = Math.max(0, all.length - ONSET_MARGIN_SAMPLES);
+      this.trimmedSamples += drop;
+      this.held = all.slice(drop);
+      return;
+    }
+    this.leading = false;
+    const start = Math.max(0, this.held.length + first - ONSET_MARGIN_SAMPLES);
+    this.trimmedSamples += start;
+    this.held = new Int16Array(0);
+    this.inner.push(all.subarray(start));
+  }
+
+  finish(): Promise<void> {
+    // An utterance that was silence throughout: what was held is silence too.
+    if (this.leading) this.trimmedSamples += this.held.length;
+    this.held = new Int16Array(0);
+    return this.inner.finish();
+  }
+
+  clear(reportedPlayedMs?: number): PlaybackPosition {
+    const trimmed = this.trimmedMs;
+    const position = this.inner.clear(reportedPlayedMs === undefined ? undefined : Math.max(0, reportedPlayedMs - trimmed));
+    return { sentMs: position.sentMs + trimmed, playedMs: position.playedMs + trimmed };
   }
 }

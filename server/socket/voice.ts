@@ -7,6 +7,7 @@ import { metrics } from '../metrics';
 import type { Database } from '../store/database';
 import { appendTurn, truncateAgentTurn, updateAgentTurn } from '../store/conversations';
 import { PacedAudioOutput } from '../voice/audio-out';
+import { createVoiceActivityDetector } from '../audio/vad';
 import type { ContextBounds } from '../voice/conversation';
 import { VoiceSession, type VoiceProviders } from '../voice/session';
 import type { TurnStore, TurnToStore } from '../voice/turn-recorder';
@@ -14,13 +15,13 @@ import type { Logger } from '../log';
 import type { PersonSettings } from '../store/person-settings';
 import type { ConnectionSession } from './connection';
 import type { SessionContext } from './upgrade';
-import type { RtcConfig } from '../config';
+import type { Config, RtcConfig } from '../config';
 import type { SessionEvent, SessionInput } from '../voice/events';
 import { RtcBridge } from '../rtc/signalling';
 
 export function createSocketVoiceSession(
   context: SessionContext,
-  deps: { db: Database; providers: VoiceProviders; agentContext?: ContextBounds; rtc?: RtcConfig },
+  deps: { db: Database; providers: VoiceProviders; agentContext?: ContextBounds; turns?: Config['turns']; rtc?: RtcConfig },
 ): ConnectionSession {
   const { out, conversationId, log } = context;
   const store: TurnStore = {
@@ -56,6 +57,7 @@ export function createSocketVoiceSession(
     output: socketOutput,
     store,
     log,
+    bargeIn: deps.turns?.bargeIn,
   });
   /** The utterance the socket has open, ended when a track takes the user over. */
   let socketUtterance: string | null = null;
@@ -67,6 +69,8 @@ export function createSocketVoiceSession(
       socketOutput,
       send: (message) => out.send(message),
       isCompleteRequest: agent.isCompleteRequest ? (text) => agent.isCompleteRequest!(text) : undefined,
+      endpointing: deps.turns?.endpointing,
+      createVad: () => createVoiceActivityDetector({ kind: deps.turns?.vad }),
       log,
       onConnected: () => {
         if (socketUtterance) session.handle({ type: 'utterance.end', utteranceId: socketUtterance });
@@ -111,7 +115,13 @@ function personal(providers: VoiceProviders, settings: PersonSettings): VoicePro
   const { systemPrompt, voice } = settings;
   return {
     stt: providers.stt,
-    agent: systemPrompt ? { name: agent.name, reply: (request) => agent.reply({ ...request, systemPrompt }) } : agent,
+    agent: systemPrompt
+      ? {
+          name: agent.name,
+          reply: (request) => agent.reply({ ...request, systemPrompt }),
+          ...(agent.isCompleteRequest && { isCompleteRequest: (text: string) => agent.isCompleteRequest!(text) }),
+        }
+      : agent,
     tts: voice
       ? { name: tts.name, sampleRate: tts.sampleRate, synthesize: (request) => tts.synthesize({ ...request, voice }), close: async () => {} }
       : tts,

@@ -16,7 +16,7 @@ const DANGLING = new Set([
   'a', 'an', 'the', 'this', 'these', 'those', 'my', 'your', 'his', 'her', 'its', 'our', 'their', 'some', 'any', 'every', 'each', 'no',
   // auxiliaries and copulas that need what follows
   'is', 'are', 'was', 'were', 'am', 'be', 'been', 'being', 'will', 'would', 'can', 'could', 'should', 'shall', 'may', 'might',
-  'must', 'do', 'does', 'did', 'has', 'have', 'had', 'not',
+  'must', 'not',
   // arithmetic operators, said
   'plus', 'minus', 'times', 'divided', 'multiplied', 'over', 'root',
   // question words on their own at the end
