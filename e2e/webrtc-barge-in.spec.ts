@@ -8,7 +8,8 @@
  * goes quiet, the stored answer holds only what was sent, and the new question is answered.
  * The page itself sends nothing for it (no user.audio.*, no agent.interrupt).
  */
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './csp';
 import { writeFile } from 'node:fs/promises';
 import type { PlaybackLogEntry } from '../app/(app)/talk/voice-client';
 import { composeReply } from '../server/providers/agent/builtin';
