@@ -7,12 +7,17 @@
  *  3. The bridge alone at scale: N full-duplex calls (werift client peers in a child process,
  *     RtcBridges with a stand-in session here), speech both ways; bridge CPU per call per
  *     20 ms and late packets.
- *   npx tsx scripts/bench-rtc.ts [turns=12] [calls=10,25,50,75,100]
+ *   npx tsx scripts/bench-rtc.ts [turns=12] [calls=10,25,50,75,100 | none]
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { RtpHeader, RtpPacket, SrtpSession } from 'werift';
+import { createVoiceActivityDetector } from '../server/audio/vad';
 import { log, setLogLevel } from '../server/log';
+import { InboundAudio } from '../server/rtc/inbound';
+import { OpusEncoder16k } from '../server/rtc/opus';
+import { Endpointer } from '../server/voice/endpointing';
 import { RtcBridge } from '../server/rtc/signalling';
 import type { AudioOutput } from '../server/voice/audio-out';
 import { ContractClient } from '../server/testing/contract-client';
@@ -68,7 +73,9 @@ async function voiceToVoice(turns: number) {
       const from = socket.received.length;
       const packetsBefore = peer.received.length;
       const sending = peer.send(clip, { onFrame: (index, at) => index === last && (lastVoicedAt = at + 20) });
-      const final = await socket.next('transcript.final', () => true, { from, timeoutMs: 20_000 });
+      const final = await socket.next('transcript.final', () => true, { from, timeoutMs: 20_000 }).catch((error: Error) => {
+        throw new Error(`${error.message}; errors: ${JSON.stringify(socket.all('error'))}`);
+      });
       const finalAt = socket.arrivals[socket.received.indexOf(final)];
       const text = await socket.next('agent.text', () => true, { from });
       const textAt = socket.arrivals[socket.received.indexOf(text)];
@@ -123,6 +130,49 @@ async function voiceToVoice(turns: number) {
   console.log(`${''.padEnd(58)}${'p50'.padStart(7)}${'p95'.padStart(7)}${'n'.padStart(5)}`);
   for (const [name, values] of Object.entries(stages)) console.log(row(name, values));
   console.log('(network + jitter buffer: loopback, and the werift client plays packets as they arrive: ~0; Chromium adds its jitter buffer, 36-52 ms in the field notes)');
+}
+
+/**
+ * The bridge's own work per call per 20 ms, without sockets: in, SRTP decrypt + RTP parse +
+ * jitter buffer + Opus decode + VAD + endpointer; out, Opus encode + RTP header + SRTP encrypt.
+ */
+async function components() {
+  const pcm = await synthesizeSpeech('what is nine times six and what time is it now please tell me', { leadingSilenceMs: 300, trailingSilenceMs: 800 });
+  const frames: Int16Array[] = [];
+  for (let o = 0; o + FRAME <= pcm.length; o += FRAME) frames.push(pcm.slice(o, o + FRAME));
+  const key = Buffer.alloc(16, 7);
+  const salt = Buffer.alloc(14, 3);
+  const sender = new SrtpSession({ keys: { localMasterKey: key, localMasterSalt: salt, remoteMasterKey: key, remoteMasterSalt: salt }, profile: 1 });
+  const clientEncoder = new OpusEncoder16k();
+  const wire = frames.map((f, i) => {
+    const header = new RtpHeader({ sequenceNumber: i, timestamp: i * 960, payloadType: 111, ssrc: 1234 });
+    return sender.encrypt(clientEncoder.encode(f), header);
+  });
+  console.log('\nBridge work per call per 20 ms frame, no sockets (µs of CPU time; median of 5 passes over a 4 s clip)');
+  for (const kind of ['webrtc', 'silero'] as const) {
+    const inTimes: number[] = [];
+    const outTimes: number[] = [];
+    for (let pass = 0; pass < 5; pass++) {
+      const receiver = new SrtpSession({ keys: { localMasterKey: key, localMasterSalt: salt, remoteMasterKey: key, remoteMasterSalt: salt }, profile: 1 });
+      const inbound = new InboundAudio({ vad: await createVoiceActivityDetector({ kind }), endpointer: new Endpointer({}), input: () => {}, payloadType: 111 });
+      // CPU time, not wall time: on a shared machine the wall clock counts the waits for a core too.
+      const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+      let t = cpu();
+      wire.forEach((buf) => {
+        const packet = RtpPacket.deSerialize(receiver.decrypt(buf));
+        inbound.push({ sequenceNumber: packet.header.sequenceNumber + pass * 10_000, payloadType: packet.header.payloadType, payload: packet.payload });
+      });
+      inTimes.push(((cpu() - t) * 1000) / wire.length);
+      inbound.close();
+      const encoder = new OpusEncoder16k();
+      t = cpu();
+      frames.forEach((f, i) => sender.encrypt(encoder.encode(f), new RtpHeader({ sequenceNumber: i, timestamp: i * 960, payloadType: 111, ssrc: 99 })));
+      outTimes.push(((cpu() - t) * 1000) / frames.length);
+    }
+    const inUs = quantile(inTimes, 0.5);
+    const outUs = quantile(outTimes, 0.5);
+    console.log(`  VAD ${kind.padEnd(7)} in ${inUs.toFixed(0).padStart(5)}  out ${outUs.toFixed(0).padStart(5)}  both ${(inUs + outUs).toFixed(0).padStart(5)} µs = ${((inUs + outUs) / 200).toFixed(2)}% of a core per call`);
+  }
 }
 
 /** The server side of N calls: bridges with a stand-in session that speaks without pause. */
@@ -272,10 +322,11 @@ if (process.argv.includes('--clients')) {
   await clients();
 } else {
   const turns = Number(process.argv[2] ?? 12);
-  const counts = (process.argv[3] ?? '10,25,50,75,100').split(',').map(Number);
+  const counts = process.argv[3] === 'none' ? [] : (process.argv[3] ?? '10,25,50,75,100').split(',').map(Number);
   if (turns > 0) await voiceToVoice(turns);
+  await components();
   await closeSpeechEngines();
-  await scale(counts);
+  if (counts.length > 0) await scale(counts);
   await closeSpeechEngines();
   process.exit(0);
 }
