@@ -193,12 +193,14 @@ async function scale(counts: number[]) {
     });
   await request({ type: 'ready' });
   const speech = await synthesizeSpeech('the quick brown fox jumps over the lazy dog while we talk about numbers and times', { leadingSilenceMs: 100, trailingSilenceMs: 100 });
+  const socketOutput: AudioOutput = { begin: () => { throw new Error('the bench speaks on tracks only'); } };
   console.log('\nFull-duplex calls (bridge in this process, werift client peers in another), 10 s of speech both ways each');
   console.log('calls  bridge CPU % of a core  µs per call per 20 ms  gaps >40 ms between packets  late at clients (>40 ms)  event-loop p99 ms  frames to VAD');
   for (const calls of counts) {
     const bridges: RtcBridge[] = [];
     const speaking: Array<() => void> = [];
     let frames = 0;
+    let failedToConnect = 0;
     for (let c = 0; c < calls; c++) {
       let answer: (sdp: string) => void;
       const answered = new Promise<string>((r) => (answer = r));
@@ -207,6 +209,7 @@ async function scale(counts: number[]) {
         session: {
           handle: (input) => void (input.type === 'utterance.audio' && (frames += input.samples.length / FRAME)),
           useOutput: (output: AudioOutput) => {
+            if (output === socketOutput) return; // the peer failed: nothing speaks on the socket here
             let stop = false;
             speaking.push(() => (stop = true));
             void (async () => {
@@ -218,14 +221,17 @@ async function scale(counts: number[]) {
             })();
           },
         },
-        socketOutput: { begin: () => { throw new Error('socket output'); } },
+        socketOutput,
         send: (m) => m.type === 'rtc.answer' && answer(m.sdp),
         log,
+        // BENCH_VAD=webrtc|silero; default: the server's default kind.
+        createVad: () => createVoiceActivityDetector(process.env.BENCH_VAD ? { kind: process.env.BENCH_VAD as 'webrtc' | 'silero' } : {}),
       });
       bridges.push(bridge);
       const { sdp } = await request({ type: 'offer', call: c });
       void bridge.offer(sdp);
-      await request({ type: 'answer', call: c, sdp: await answered });
+      const accepted = await request({ type: 'answer', call: c, sdp: await answered });
+      if (accepted.error) failedToConnect++;
     }
     await sleep(1500); // every output running
     await request({ type: 'speak', seconds: 10 });
@@ -242,7 +248,7 @@ async function scale(counts: number[]) {
     const cpuMs = (used.user + used.system) / 1000;
     const perFrame = (cpuMs * 1000) / calls / (wall / 20);
     console.log(
-      `${String(calls).padStart(5)}  ${((cpuMs / wall) * 100).toFixed(1).padStart(21)}  ${perFrame.toFixed(0).padStart(21)}  ${String(clientStats.senderGaps).padStart(26)}  ${String(clientStats.late).padStart(24)} of ${clientStats.packets}  ${(loop.percentile(99) / 1e6).toFixed(1).padStart(10)}  ${frames.toFixed(0)}`,
+      `${String(calls).padStart(5)}${failedToConnect ? ` (${failedToConnect} did not connect)` : ''}  ${((cpuMs / wall) * 100).toFixed(1).padStart(21)}  ${perFrame.toFixed(0).padStart(21)}  ${String(clientStats.senderGaps).padStart(26)}  ${String(clientStats.late).padStart(24)} of ${clientStats.packets}  ${(loop.percentile(99) / 1e6).toFixed(1).padStart(10)}  ${frames.toFixed(0)}`,
     );
     for (const stop of speaking) stop();
     await Promise.all(bridges.map((b) => b.close()));
@@ -268,8 +274,12 @@ async function clients() {
         return reply({ sdp: await peer.offer() });
       }
       case 'answer':
-        await peers.get(message.call)!.accept(message.sdp);
-        return reply({});
+        try {
+          await peers.get(message.call)!.accept(message.sdp);
+          return reply({});
+        } catch (error) {
+          return reply({ error: (error as Error).message });
+        }
       case 'speak': {
         measuring = true;
         for (const peer of peers.values()) {
