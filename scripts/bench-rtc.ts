@@ -7,12 +7,17 @@
  *  3. The bridge alone at scale: N full-duplex calls (werift client peers in a child process,
  *     RtcBridges with a stand-in session here), speech both ways; bridge CPU per call per
  *     20 ms and late packets.
- *   npx tsx scripts/bench-rtc.ts [turns=12] [calls=10,25,50,75,100]
+ *   npx tsx scripts/bench-rtc.ts [turns=12] [calls=10,25,50,75,100 | none]
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { RtpHeader, RtpPacket, SrtpSession } from 'werift';
+import { createVoiceActivityDetector } from '../server/audio/vad';
 import { log, setLogLevel } from '../server/log';
+import { InboundAudio } from '../server/rtc/inbound';
+import { OpusEncoder16k } from '../server/rtc/opus';
+import { Endpointer } from '../server/voice/endpointing';
 import { RtcBridge } from '../server/rtc/signalling';
 import type { AudioOutput } from '../server/voice/audio-out';
 import { ContractClient } from '../server/testing/contract-client';
@@ -68,7 +73,9 @@ async function voiceToVoice(turns: number) {
       const from = socket.received.length;
       const packetsBefore = peer.received.length;
       const sending = peer.send(clip, { onFrame: (index, at) => index === last && (lastVoicedAt = at + 20) });
-      const final = await socket.next('transcript.final', () => true, { from, timeoutMs: 20_000 });
+      const final = await socket.next('transcript.final', () => true, { from, timeoutMs: 20_000 }).catch((error: Error) => {
+        throw new Error(`${error.message}; errors: ${JSON.stringify(socket.all('error'))}`);
+      });
       const finalAt = socket.arrivals[socket.received.indexOf(final)];
       const text = await socket.next('agent.text', () => true, { from });
       const textAt = socket.arrivals[socket.received.indexOf(text)];
@@ -125,6 +132,49 @@ async function voiceToVoice(turns: number) {
   console.log('(network + jitter buffer: loopback, and the werift client plays packets as they arrive: ~0; Chromium adds its jitter buffer, 36-52 ms in the field notes)');
 }
 
+/**
+ * The bridge's own work per call per 20 ms, without sockets: in, SRTP decrypt + RTP parse +
+ * jitter buffer + Opus decode + VAD + endpointer; out, Opus encode + RTP header + SRTP encrypt.
+ */
+async function components() {
+  const pcm = await synthesizeSpeech('what is nine times six and what time is it now please tell me', { leadingSilenceMs: 300, trailingSilenceMs: 800 });
+  const frames: Int16Array[] = [];
+  for (let o = 0; o + FRAME <= pcm.length; o += FRAME) frames.push(pcm.slice(o, o + FRAME));
+  const key = Buffer.alloc(16, 7);
+  const salt = Buffer.alloc(14, 3);
+  const sender = new SrtpSession({ keys: { localMasterKey: key, localMasterSalt: salt, remoteMasterKey: key, remoteMasterSalt: salt }, profile: 1 });
+  const clientEncoder = new OpusEncoder16k();
+  const wire = frames.map((f, i) => {
+    const header = new RtpHeader({ sequenceNumber: i, timestamp: i * 960, payloadType: 111, ssrc: 1234 });
+    return sender.encrypt(clientEncoder.encode(f), header);
+  });
+  console.log('\nBridge work per call per 20 ms frame, no sockets (µs of CPU time; median of 5 passes over a 4 s clip)');
+  for (const kind of ['webrtc', 'silero'] as const) {
+    const inTimes: number[] = [];
+    const outTimes: number[] = [];
+    for (let pass = 0; pass < 5; pass++) {
+      const receiver = new SrtpSession({ keys: { localMasterKey: key, localMasterSalt: salt, remoteMasterKey: key, remoteMasterSalt: salt }, profile: 1 });
+      const inbound = new InboundAudio({ vad: await createVoiceActivityDetector({ kind }), endpointer: new Endpointer({}), input: () => {}, payloadType: 111 });
+      // CPU time, not wall time: on a shared machine the wall clock counts the waits for a core too.
+      const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+      let t = cpu();
+      wire.forEach((buf) => {
+        const packet = RtpPacket.deSerialize(receiver.decrypt(buf));
+        inbound.push({ sequenceNumber: packet.header.sequenceNumber + pass * 10_000, payloadType: packet.header.payloadType, payload: packet.payload });
+      });
+      inTimes.push(((cpu() - t) * 1000) / wire.length);
+      inbound.close();
+      const encoder = new OpusEncoder16k();
+      t = cpu();
+      frames.forEach((f, i) => sender.encrypt(encoder.encode(f), new RtpHeader({ sequenceNumber: i, timestamp: i * 960, payloadType: 111, ssrc: 99 })));
+      outTimes.push(((cpu() - t) * 1000) / frames.length);
+    }
+    const inUs = quantile(inTimes, 0.5);
+    const outUs = quantile(outTimes, 0.5);
+    console.log(`  VAD ${kind.padEnd(7)} in ${inUs.toFixed(0).padStart(5)}  out ${outUs.toFixed(0).padStart(5)}  both ${(inUs + outUs).toFixed(0).padStart(5)} µs = ${((inUs + outUs) / 200).toFixed(2)}% of a core per call`);
+  }
+}
+
 /** The server side of N calls: bridges with a stand-in session that speaks without pause. */
 async function scale(counts: number[]) {
   setLogLevel('warn');
@@ -143,12 +193,14 @@ async function scale(counts: number[]) {
     });
   await request({ type: 'ready' });
   const speech = await synthesizeSpeech('the quick brown fox jumps over the lazy dog while we talk about numbers and times', { leadingSilenceMs: 100, trailingSilenceMs: 100 });
+  const socketOutput: AudioOutput = { begin: () => { throw new Error('the bench speaks on tracks only'); } };
   console.log('\nFull-duplex calls (bridge in this process, werift client peers in another), 10 s of speech both ways each');
   console.log('calls  bridge CPU % of a core  µs per call per 20 ms  gaps >40 ms between packets  late at clients (>40 ms)  event-loop p99 ms  frames to VAD');
   for (const calls of counts) {
     const bridges: RtcBridge[] = [];
     const speaking: Array<() => void> = [];
     let frames = 0;
+    let failedToConnect = 0;
     for (let c = 0; c < calls; c++) {
       let answer: (sdp: string) => void;
       const answered = new Promise<string>((r) => (answer = r));
@@ -157,6 +209,7 @@ async function scale(counts: number[]) {
         session: {
           handle: (input) => void (input.type === 'utterance.audio' && (frames += input.samples.length / FRAME)),
           useOutput: (output: AudioOutput) => {
+            if (output === socketOutput) return; // the peer failed: nothing speaks on the socket here
             let stop = false;
             speaking.push(() => (stop = true));
             void (async () => {
@@ -168,14 +221,17 @@ async function scale(counts: number[]) {
             })();
           },
         },
-        socketOutput: { begin: () => { throw new Error('socket output'); } },
+        socketOutput,
         send: (m) => m.type === 'rtc.answer' && answer(m.sdp),
         log,
+        // BENCH_VAD=webrtc|silero; default: the server's default kind.
+        createVad: () => createVoiceActivityDetector(process.env.BENCH_VAD ? { kind: process.env.BENCH_VAD as 'webrtc' | 'silero' } : {}),
       });
       bridges.push(bridge);
       const { sdp } = await request({ type: 'offer', call: c });
       void bridge.offer(sdp);
-      await request({ type: 'answer', call: c, sdp: await answered });
+      const accepted = await request({ type: 'answer', call: c, sdp: await answered });
+      if (accepted.error) failedToConnect++;
     }
     await sleep(1500); // every output running
     await request({ type: 'speak', seconds: 10 });
@@ -192,7 +248,7 @@ async function scale(counts: number[]) {
     const cpuMs = (used.user + used.system) / 1000;
     const perFrame = (cpuMs * 1000) / calls / (wall / 20);
     console.log(
-      `${String(calls).padStart(5)}  ${((cpuMs / wall) * 100).toFixed(1).padStart(21)}  ${perFrame.toFixed(0).padStart(21)}  ${String(clientStats.senderGaps).padStart(26)}  ${String(clientStats.late).padStart(24)} of ${clientStats.packets}  ${(loop.percentile(99) / 1e6).toFixed(1).padStart(10)}  ${frames.toFixed(0)}`,
+      `${String(calls).padStart(5)}${failedToConnect ? ` (${failedToConnect} did not connect)` : ''}  ${((cpuMs / wall) * 100).toFixed(1).padStart(21)}  ${perFrame.toFixed(0).padStart(21)}  ${String(clientStats.senderGaps).padStart(26)}  ${String(clientStats.late).padStart(24)} of ${clientStats.packets}  ${(loop.percentile(99) / 1e6).toFixed(1).padStart(10)}  ${frames.toFixed(0)}`,
     );
     for (const stop of speaking) stop();
     await Promise.all(bridges.map((b) => b.close()));
@@ -218,8 +274,12 @@ async function clients() {
         return reply({ sdp: await peer.offer() });
       }
       case 'answer':
-        await peers.get(message.call)!.accept(message.sdp);
-        return reply({});
+        try {
+          await peers.get(message.call)!.accept(message.sdp);
+          return reply({});
+        } catch (error) {
+          return reply({ error: (error as Error).message });
+        }
       case 'speak': {
         measuring = true;
         for (const peer of peers.values()) {
@@ -272,10 +332,11 @@ if (process.argv.includes('--clients')) {
   await clients();
 } else {
   const turns = Number(process.argv[2] ?? 12);
-  const counts = (process.argv[3] ?? '10,25,50,75,100').split(',').map(Number);
+  const counts = process.argv[3] === 'none' ? [] : (process.argv[3] ?? '10,25,50,75,100').split(',').map(Number);
   if (turns > 0) await voiceToVoice(turns);
+  await components();
   await closeSpeechEngines();
-  await scale(counts);
+  if (counts.length > 0) await scale(counts);
   await closeSpeechEngines();
   process.exit(0);
 }

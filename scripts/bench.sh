@@ -9,5 +9,6 @@ bash scripts/build-if-stale.sh
 npx tsx scripts/bench-voice.ts "$@"
 npx tsx scripts/bench-history.ts
 npx tsx scripts/bench-models.ts
+npx tsx scripts/bench-rtc.ts
 npx tsx scripts/measure-barge-in.ts --quick
 npx tsx scripts/bench-rtc-browser.ts

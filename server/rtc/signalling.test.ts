@@ -16,7 +16,7 @@ afterAll(() => closeSpeechEngines());
 
 const socketOutput: AudioOutput = { begin: () => { throw new Error('the socket output was used'); } };
 
-function bridge() {
+function bridge(createVad?: () => Promise<never>) {
   const inputs: SessionInput[] = [];
   const sent: ServerMessage[] = [];
   const outputs: AudioOutput[] = [];
@@ -26,6 +26,7 @@ function bridge() {
     socketOutput,
     send: (m) => sent.push(m),
     log,
+    createVad,
   });
   const answer = async () => {
     await expect.poll(() => sent.find((m) => m.type === 'rtc.answer' || m.type === 'error'), { timeout: 10_000 }).toBeTruthy();
@@ -98,6 +99,15 @@ describe('the WebRTC bridge', () => {
     expect(rtc.carriesUser).toBe(false);
     await rtc.close();
   }, 60_000);
+
+  it('an offer the server cannot serve (no VAD) gives rtc_failed too', async () => {
+    const { rtc, sent } = bridge(() => Promise.reject(new Error('no model')));
+    const client = RtcTestClient.create();
+    await rtc.offer(await client.offer());
+    expect(sent).toEqual([expect.objectContaining({ type: 'error', code: 'rtc_failed', fatal: false })]);
+    await rtc.close();
+    await client.close();
+  });
 
   it('an offer it cannot take gives rtc_failed saying why', async () => {
     const { rtc, sent } = bridge();

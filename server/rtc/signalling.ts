@@ -80,7 +80,9 @@ export class RtcBridge {
       link.connectTimer = setTimeout(() => this.gone(link!, `it did not connect within ${timeoutMs / 1000} s`), timeoutMs);
       link.connectTimer.unref();
     } catch (error) {
-      if (link && !link.released) this.gone(link, error instanceof OfferError ? error.message : 'the server could not answer the offer');
+      const reason = error instanceof OfferError ? error.message : 'the server could not answer the offer';
+      if (link && !link.released) this.gone(link, reason);
+      else if (!link && !this.closed && offer === this.offers) this.failed(reason); // e.g. no VAD could be made
       if (!(error instanceof OfferError)) this.options.log.error({ err: error }, 'could not answer an rtc.offer');
     }
   }
@@ -134,6 +136,10 @@ export class RtcBridge {
     if (current) this.link = null;
     void this.release(link, reason);
     if (!current || this.closed) return;
+    this.failed(reason);
+  }
+
+  private failed(reason: string): void {
     this.options.session.useOutput(this.options.socketOutput);
     this.options.send({ type: 'error', code: 'rtc_failed', message: `WebRTC stopped: ${sentence(reason)} The WebSocket audio path still works.`, fatal: false });
   }
