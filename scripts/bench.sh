@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # npm run bench [-- turns]: builds if stale, then the voice benchmark (turns spoken over /ws,
-# default 20), then the history one (scripts/bench-history.ts), then the models one (scripts/bench-models.ts), then the recordings one (scripts/bench-recordings.ts).
+# default 20), then the history one (scripts/bench-history.ts), then the models one (scripts/bench-models.ts), then the recordings one (scripts/bench-recordings.ts),
+# then the WebRTC bridge (scripts/bench-rtc.ts), then the server VAD's barge-in figures (scripts/measure-barge-in.ts --quick; docs/vad.md has the full runs),
+# then voice-to-voice in Chromium over WebRTC and the socket path (scripts/bench-rtc-browser.ts; docs/webrtc.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build-if-stale.sh
@@ -8,3 +10,6 @@ npx tsx scripts/bench-voice.ts "$@"
 npx tsx scripts/bench-history.ts
 npx tsx scripts/bench-models.ts
 npx tsx scripts/bench-recordings.ts
+npx tsx scripts/bench-rtc.ts
+npx tsx scripts/measure-barge-in.ts --quick
+npx tsx scripts/bench-rtc-browser.ts
