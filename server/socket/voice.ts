@@ -115,6 +115,7 @@ function personal(providers: VoiceProviders, settings: PersonSettings): VoicePro
   const { systemPrompt, voice } = settings;
   return {
     stt: providers.stt,
+    apologyVoice: providers.apologyVoice,
     agent: systemPrompt
       ? {
           name: agent.name,

@@ -161,11 +161,15 @@ export class VoiceHarness {
   private readonly listeners: Array<(message: ServerMessage) => void> = [];
   private utterances = 0;
 
+  /** The voice that says sorry when a turn fails, when the test gives one. */
+  readonly apologyVoice: ToneTts | undefined;
+
   constructor(
     options: {
       stt?: ScriptedStt;
       agent?: ScriptedAgent;
       tts?: ToneTts;
+      apologyVoice?: ToneTts;
       /** Speaks instead of the ToneTts: real speech (Flite) where the agent's audio itself matters. */
       voice?: Tts;
       limits?: Partial<SessionLimits>;
@@ -177,13 +181,14 @@ export class VoiceHarness {
     this.stt = options.stt ?? new ScriptedStt();
     this.agent = options.agent ?? new ScriptedAgent();
     this.tts = options.tts ?? new ToneTts();
+    this.apologyVoice = options.apologyVoice;
     const push = (message: ServerMessage) => {
       this.messages.push(message);
       for (const listen of this.listeners) listen(message);
       for (const wake of this.waiters.splice(0)) wake();
     };
     this.session = new VoiceSession({
-      providers: { stt: this.stt, agent: this.agent, tts: options.voice ?? this.tts },
+      providers: { stt: this.stt, agent: this.agent, tts: options.voice ?? this.tts, apologyVoice: this.apologyVoice },
       events: { send: push },
       limits: options.limits,
       bargeIn: options.bargeIn,
