@@ -12,7 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { OnnxValue, Tensor as OrtTensor, TensorConstructor } from 'onnxruntime-common';
+import type { OnnxValue, Tensor as OrtTensor, TensorConstructor } from 'onnxruntime-node';
 import { checkFrame, VAD_SAMPLE_RATE, type VoiceActivityDetector } from './vad';
 
 const WINDOW = 512;
@@ -40,7 +40,7 @@ function load(): NonNullable<typeof loaded> {
   let modelPath: string;
   try {
     native = require('onnxruntime-node/dist/binding.js') as Native;
-    Tensor = (require('onnxruntime-common') as { Tensor: TensorConstructor }).Tensor;
+    Tensor = (require('onnxruntime-node') as { Tensor: TensorConstructor }).Tensor;
     modelPath = require.resolve('@ricky0123/vad-web/dist/silero_vad_v5.onnx');
   } catch (error) {
     throw new Error(`vad: the Silero VAD needs the npm packages onnxruntime-node and @ricky0123/vad-web (${(error as Error).message}); use VAD=webrtc or install them`);
