@@ -172,7 +172,6 @@ export class VoiceHarness {
       stt?: ScriptedStt;
       agent?: ScriptedAgent;
       tts?: ToneTts;
-      apologyVoice?: ToneTts;
       /** Speaks instead of the ToneTts: real speech (Flite) where the agent's audio itself matters. */
       voice?: Tts;
       apologyVoice?: ToneTts;
