@@ -65,7 +65,7 @@ export class RtcTestClient {
   /** Takes the answer and waits for the connection. */
   async accept(answerSdp: string): Promise<void> {
     await this.pc.setRemoteDescription({ type: 'answer', sdp: answerSdp });
-    await this.until(() => this.state === 'connected', 20_000, 'the peer connection');
+    await this.until(() => this.state === 'connected', 40_000, 'the peer connection');
   }
 
   /** Offers over the socket and waits for the answer (or rtc_failed) and the connection. */
@@ -80,7 +80,7 @@ export class RtcTestClient {
       contract.next('error', (e) => e.code === 'rtc_failed', { from }).then((e) => Promise.reject(new Error(`rtc_failed: ${e.message}`))),
     ]);
     await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
-    if (options.connect !== false) await client.until(() => client.state === 'connected', 20_000, 'the peer connection');
+    if (options.connect !== false) await client.until(() => client.state === 'connected', 40_000, 'the peer connection');
     return client;
   }
 
