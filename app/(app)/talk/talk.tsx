@@ -2,6 +2,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { fetchJson } from '../../fetch-json';
+import { ReconnectNotice } from './reconnect-notice';
 import { VoiceClient, type AgentState, type InputMode, type Line } from './voice-client';
 
 interface StoredTurn {
@@ -59,10 +60,9 @@ export function Talk({ conversationId }: { conversationId?: string }) {
   }, [client]);
 
   const running = talk.connection === 'open' || talk.connection === 'connecting';
-  const lines: Line[] = [
-    ...(earlier.data?.turns ?? []).map((t) => ({ id: t.id, role: t.role, text: t.text, final: true, interrupted: t.interrupted })),
-    ...talk.lines,
-  ];
+  const lines: Line[] = talk.linesIncludeStored
+    ? talk.lines
+    : [...(earlier.data?.turns ?? []).map((t) => ({ id: t.id, role: t.role, text: t.text, final: true, interrupted: t.interrupted })), ...talk.lines];
 
   return (
     <div className="space-y-6">
@@ -77,7 +77,7 @@ export function Talk({ conversationId }: { conversationId?: string }) {
             </button>
           ) : (
             <button type="button" onClick={() => void client.start()} className="rounded-full bg-indigo-600 px-5 py-2 font-medium text-white hover:bg-indigo-500">
-              Start talking
+              {talk.reconnect.phase === 'gave-up' ? 'Reconnect' : 'Start talking'}
             </button>
           )}
         </div>
@@ -124,6 +124,7 @@ export function Talk({ conversationId }: { conversationId?: string }) {
         )}
       </div>
 
+      <ReconnectNotice status={talk.reconnect} />
       {talk.error && (
         <p role="alert" className="rounded-md bg-amber-50 px-4 py-3 text-sm text-amber-900">
           {talk.error}

@@ -6,6 +6,8 @@
  */
 import { pcm16ToFloat } from '@/lib/audio/pcm';
 import { serverMessage, type ClientMessage, type ServerMessage } from '@/lib/contract/messages';
+import { maxTotalWaitMs, Reconnector, shouldReconnect, type ReconnectStatus } from './reconnect';
+import { loadStoredLines, mergeResumed } from './resume';
 import { TurnTaking, type AgentState, type TurnEffect } from './turn-taking';
 import { Vad } from './vad';
 import { loadWorklets } from './worklets';
@@ -33,6 +35,10 @@ export interface TalkSnapshot {
   latency: { transcriptMs: number | null; firstAudioMs: number | null } | null;
   error: string | null;
   playback: { playedMs: number; peak: number };
+  /** Reconnecting by itself after a drop (reconnect.ts), or given up. */
+  reconnect: ReconnectStatus;
+  /** After a reconnect `lines` are the whole conversation as stored, earlier turns included. */
+  linesIncludeStored: boolean;
 }
 
 /**
@@ -80,6 +86,9 @@ export class VoiceClient {
   private workletTotalMs = 0;
   private lastStatsUpdate = 0;
   private turnTiming: { endSentAt: number; utteranceId: string } | null = null;
+  private readonly reconnector = new Reconnector({ connect: () => this.connect(), onStatus: (reconnect) => this.update({ reconnect }) });
+  /** The line ids on screen when the connection dropped; null while none dropped. */
+  private shownAtDrop: Set<string> | null = null;
 
   constructor(private options: VoiceClientOptions) {
     this.snapshot = {
@@ -93,6 +102,8 @@ export class VoiceClient {
       latency: null,
       error: null,
       playback: { playedMs: 0, peak: 0 },
+      reconnect: { phase: 'idle' },
+      linesIncludeStored: false,
     };
   }
 
@@ -123,10 +134,13 @@ export class VoiceClient {
       await this.stopAudio();
       return;
     }
+    this.reconnector.begin();
     this.connect();
   }
 
   async stop(): Promise<void> {
+    this.reconnector.stop();
+    this.shownAtDrop = null;
     this.endUtterance();
     this.ws?.close(1000);
     this.ws = null;
@@ -171,17 +185,55 @@ export class VoiceClient {
       const parsed = serverMessage.safeParse(JSON.parse(String(event.data)));
       if (parsed.success) this.onMessage(parsed.data);
     };
+    let opened = false;
+    ws.onopen = () => (opened = true);
     ws.onclose = (event) => {
       if (this.ws !== ws) return;
       this.ws = null;
+      // An utterance in flight is cut here: the server keeps what it received (rule 4) and
+      // the page shows it as stored once reconnected; its audio is not sent again.
       this.apply(this.turns.reset());
+      this.vad.reset();
+      this.turnTiming = null;
+      this.shownAtDrop ??= new Set(this.snapshot.lines.map((l) => l.id));
+      const retry = shouldReconnect(event.code) ? this.reconnector.dropped() : null;
+      if (retry?.phase === 'reconnecting') {
+        // The microphone stays open, so that talking goes on without another click.
+        this.update({ connection: 'connecting', state: 'listening', error: null });
+        // An attempt that never got a socket: ask whether trying again can help at all.
+        if (!opened && this.snapshot.conversationId) void this.checkResumable(this.snapshot.conversationId);
+        return;
+      }
+      const seconds = Math.round(maxTotalWaitMs(this.reconnector.policy) / 1000);
       this.update({
         connection: 'closed',
         state: 'listening',
-        error: event.code === 1000 ? null : 'The connection to the server was lost. Press Start to reconnect; this conversation continues where it stopped.',
+        error:
+          event.code === 1000 ? null
+          : retry?.phase === 'gave-up' ? `The server could not be reached after ${retry.attempts} attempts (about ${seconds} s). Check your network or whether the server is running, then press Reconnect; this conversation continues where it stopped.`
+          : 'The connection to the server was closed. Press Start to reconnect; this conversation continues where it stopped.',
       });
       void this.stopAudio().then(() => this.update({ mic: 'off', levelDbfs: -100 }));
     };
+  }
+
+  /** A reconnect attempt failed: a signed-out person or a deleted conversation ends the trying. */
+  private async checkResumable(conversationId: string) {
+    const stored = await loadStoredLines(conversationId);
+    if (stored.ok || stored.retry || this.snapshot.reconnect.phase !== 'reconnecting') return;
+    this.reconnector.giveUp();
+    this.update({ connection: 'closed', error: stored.message });
+    await this.stopAudio();
+    this.update({ mic: 'off', levelDbfs: -100 });
+  }
+
+  /** Reconnected: show the conversation as stored, with what the new session said since. */
+  private async resume(conversationId: string) {
+    const shownBefore = this.shownAtDrop ?? new Set<string>();
+    this.shownAtDrop = null;
+    const stored = await loadStoredLines(conversationId);
+    if (!stored.ok) return; // the lines on screen stay; the session itself goes on
+    this.update({ lines: mergeResumed(stored.lines, this.snapshot.lines, shownBefore), linesIncludeStored: true });
   }
 
   private send(message: ClientMessage) {
@@ -253,7 +305,9 @@ export class VoiceClient {
   private showLines(message: ServerMessage) {
     switch (message.type) {
       case 'session.ready':
-        this.update({ connection: 'open', conversationId: message.conversationId });
+        this.update({ connection: 'open', conversationId: message.conversationId, error: null });
+        if (this.snapshot.reconnect.phase === 'reconnecting') void this.resume(message.conversationId);
+        this.reconnector.connected();
         return;
       case 'transcript.partial':
         return this.setLine({ id: message.utteranceId, role: 'user', text: message.text, final: false });
