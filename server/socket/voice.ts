@@ -12,14 +12,25 @@ import { VoiceSession, type VoiceProviders } from '../voice/session';
 import type { TurnStore, TurnToStore } from '../voice/turn-recorder';
 import type { Logger } from '../log';
 import type { PersonSettings } from '../store/person-settings';
+import { SocketBackpressure, type BackpressureLimits } from './backpressure';
 import type { ConnectionSession } from './connection';
 import type { SessionContext } from './upgrade';
 
 export function createSocketVoiceSession(
   context: SessionContext,
-  deps: { db: Database; providers: VoiceProviders; agentContext?: ContextBounds },
+  deps: { db: Database; providers: VoiceProviders; agentContext?: ContextBounds; backpressure?: BackpressureLimits },
 ): ConnectionSession {
   const { out, conversationId, log } = context;
+  const backpressure = new SocketBackpressure(() => out.bufferedAmount?.() ?? 0, deps.backpressure, {
+    held: (bufferedBytes) => {
+      metrics.backpressure.inc({ action: 'held' });
+      log.info({ bufferedBytes }, 'agent audio held back: the client is not reading');
+    },
+    dropped: (bufferedBytes, heldMs) => {
+      metrics.backpressure.inc({ action: 'dropped' });
+      log.warn({ bufferedBytes, heldMs: Math.round(heldMs) }, 'agent audio dropped: the client did not keep up');
+    },
+  });
   const store: TurnStore = {
     append: async (turn) => {
       await appendTurn(deps.db, { ...turn, conversationId });
@@ -39,6 +50,7 @@ export function createSocketVoiceSession(
     history: context.history,
     context: deps.agentContext,
     output: new PacedAudioOutput({
+      congestion: backpressure.check,
       sendFrame: (utteranceId, sequence, frame) =>
         out.send({ type: 'agent.audio.chunk', utteranceId, sequence, timestamp: Date.now(), audio: encodeAudioChunk(frame) }),
     }),

@@ -157,7 +157,16 @@ export class VoiceHarness {
   private waiters: Array<() => void> = [];
   private utterances = 0;
 
-  constructor(options: { stt?: ScriptedStt; agent?: ScriptedAgent; tts?: ToneTts; limits?: Partial<SessionLimits> } = {}) {
+  constructor(
+    options: {
+      stt?: ScriptedStt;
+      agent?: ScriptedAgent;
+      tts?: ToneTts;
+      limits?: Partial<SessionLimits>;
+      /** The output's backpressure verdict before each frame (server/socket/backpressure.ts). */
+      congestion?: () => 'send' | 'hold' | 'drop';
+    } = {},
+  ) {
     this.stt = options.stt ?? new ScriptedStt();
     this.agent = options.agent ?? new ScriptedAgent();
     this.tts = options.tts ?? new ToneTts();
@@ -170,6 +179,7 @@ export class VoiceHarness {
       events: { send: push },
       limits: options.limits,
       output: new PacedAudioOutput({
+        congestion: options.congestion,
         // The frame's audio is not looked at by the rules' tests: a marker keeps them cheap.
         sendFrame: (utteranceId, sequence) => push({ type: 'agent.audio.chunk', utteranceId, sequence, timestamp: Date.now(), audio: '' }),
       }),
