@@ -76,7 +76,8 @@ export async function startServer(
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   const stdoutLines = () => stdout.split('\n').filter((line) => line !== '');
   const server: RunningServer = {
-    url: `http://localhost:${port}`,
+    // An https PUBLIC_URL (built-in TLS) is where it is reached.
+    url: options.env?.PUBLIC_URL ?? `http://localhost:${port}`,
     port,
     dataDir,
     process: child,
