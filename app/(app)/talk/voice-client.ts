@@ -221,7 +221,8 @@ export class VoiceClient {
   private async checkResumable(conversationId: string) {
     const stored = await loadStoredLines(conversationId);
     if (stored.ok || stored.retry || this.snapshot.reconnect.phase !== 'reconnecting') return;
-    this.reconnector.giveUp();
+    // Not "gave up": trying this conversation again cannot help, so the button is Start again.
+    this.reconnector.stop();
     this.update({ connection: 'closed', error: stored.message });
     await this.stopAudio();
     this.update({ mic: 'off', levelDbfs: -100 });
