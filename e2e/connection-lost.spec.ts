@@ -27,7 +27,8 @@ test('a dropped connection reconnects by itself to the same conversation', async
   const urls: string[] = [];
   const readies: string[] = [];
   // Let the real server answer, then cut the first connection as a network failure would.
-  await page.routeWebSocket('/ws', (ws) => {
+  // (A regular expression: the reconnects' URLs carry ?conversationId=, which the glob '/ws' does not match.)
+  await page.routeWebSocket(/\/ws(\?|$)/, (ws) => {
     urls.push(ws.url());
     const first = urls.length === 1;
     const server = ws.connectToServer();
@@ -62,7 +63,7 @@ test('a server out of reach: it gives up after the bound, says so, and Reconnect
   let reachable = true;
   let dropped = false;
   let connections = 0;
-  await page.routeWebSocket('/ws', (ws) => {
+  await page.routeWebSocket(/\/ws(\?|$)/, (ws) => {
     connections++;
     if (!reachable) return ws.close({ code: 4001, reason: 'unreachable' });
     const server = ws.connectToServer();

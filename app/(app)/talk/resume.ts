@@ -8,18 +8,31 @@ import { ApiError, fetchJson } from '../../fetch-json';
 import type { Line } from './voice-client';
 
 interface StoredTurn {
+  id: string;
   role: 'user' | 'agent';
   utteranceId: string;
   text: string;
   interrupted: boolean;
 }
 
-export type StoredLines = { ok: true; lines: Line[] } | { ok: false; retry: boolean; message: string };
+/**
+ * A stored turn as a line. Its id is the turn's own: utterance ids are only unique within one
+ * connection (the server numbers its replies agent-1, agent-2 … per connection).
+ */
+export interface StoredLine {
+  line: Line;
+  utteranceId: string;
+}
+
+export type StoredLines = { ok: true; turns: StoredLine[] } | { ok: false; retry: boolean; message: string };
 
 export async function loadStoredLines(conversationId: string): Promise<StoredLines> {
   try {
     const { turns } = await fetchJson<{ turns: StoredTurn[] }>(`/api/conversations/${encodeURIComponent(conversationId)}`);
-    return { ok: true, lines: turns.map((t) => ({ id: t.utteranceId, role: t.role, text: t.text, final: true, interrupted: t.interrupted || undefined })) };
+    return {
+      ok: true,
+      turns: turns.map((t) => ({ utteranceId: t.utteranceId, line: { id: `turn:${t.id}`, role: t.role, text: t.text, final: true, interrupted: t.interrupted || undefined } })),
+    };
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
       return { ok: false, retry: false, message: 'You are signed out, so the conversation cannot be continued here. Sign in again, then open it from Conversations.' };
@@ -33,9 +46,13 @@ export async function loadStoredLines(conversationId: string): Promise<StoredLin
 
 /**
  * The stored turns, then the lines the resumed session showed since (`shownBefore`: the ids on
- * screen when the connection dropped; those not stored were not kept by the server).
+ * screen when the connection dropped; those not stored were not kept by the server). Turns the
+ * resumed session already stored are on screen as its own lines: they start at the first stored
+ * user turn the page sent since (user utterance ids are the page's own, unique), and are left out.
  */
-export function mergeResumed(stored: Line[], current: Line[], shownBefore: ReadonlySet<string>): Line[] {
-  const storedIds = new Set(stored.map((l) => l.id));
-  return [...stored, ...current.filter((l) => !storedIds.has(l.id) && !shownBefore.has(l.id))];
+export function mergeResumed(stored: readonly StoredLine[], current: readonly Line[], shownBefore: ReadonlySet<string>): Line[] {
+  const since = current.filter((l) => !shownBefore.has(l.id));
+  const sinceIds = new Set(since.filter((l) => l.role === 'user').map((l) => l.id));
+  const cut = stored.findIndex((t) => t.line.role === 'user' && sinceIds.has(t.utteranceId));
+  return [...(cut < 0 ? stored : stored.slice(0, cut)).map((t) => t.line), ...since];
 }

@@ -89,6 +89,7 @@ export class VoiceClient {
   private readonly reconnector = new Reconnector({ connect: () => this.connect(), onStatus: (reconnect) => this.update({ reconnect }) });
   /** The line ids on screen when the connection dropped; null while none dropped. */
   private shownAtDrop: Set<string> | null = null;
+  private drops = 0;
 
   constructor(private options: VoiceClientOptions) {
     this.snapshot = {
@@ -195,7 +196,13 @@ export class VoiceClient {
       this.apply(this.turns.reset());
       this.vad.reset();
       this.turnTiming = null;
-      this.shownAtDrop ??= new Set(this.snapshot.lines.map((l) => l.id));
+      if (this.shownAtDrop === null) {
+        // Ids of their own: the next connection numbers its replies from agent-1 again.
+        const drop = ++this.drops;
+        const lines = this.snapshot.lines.map((l) => ({ ...l, id: `drop${drop}:${l.id}` }));
+        this.shownAtDrop = new Set(lines.map((l) => l.id));
+        this.update({ lines });
+      }
       const retry = shouldReconnect(event.code) ? this.reconnector.dropped() : null;
       if (retry?.phase === 'reconnecting') {
         // The microphone stays open, so that talking goes on without another click.
@@ -234,7 +241,7 @@ export class VoiceClient {
     this.shownAtDrop = null;
     const stored = await loadStoredLines(conversationId);
     if (!stored.ok) return; // the lines on screen stay; the session itself goes on
-    this.update({ lines: mergeResumed(stored.lines, this.snapshot.lines, shownBefore), linesIncludeStored: true });
+    this.update({ lines: mergeResumed(stored.turns, this.snapshot.lines, shownBefore), linesIncludeStored: true });
   }
 
   private send(message: ClientMessage) {
