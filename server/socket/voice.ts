@@ -82,6 +82,7 @@ function personal(providers: VoiceProviders, settings: PersonSettings): VoicePro
   const { systemPrompt, voice } = settings;
   return {
     stt: providers.stt,
+    apologyVoice: providers.apologyVoice,
     agent: systemPrompt ? { name: agent.name, reply: (request) => agent.reply({ ...request, systemPrompt }) } : agent,
     tts: voice
       ? { name: tts.name, sampleRate: tts.sampleRate, synthesize: (request) => tts.synthesize({ ...request, voice }), close: async () => {} }

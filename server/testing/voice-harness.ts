@@ -157,11 +157,15 @@ export class VoiceHarness {
   private waiters: Array<() => void> = [];
   private utterances = 0;
 
+  /** The voice that says sorry when a turn fails, when the test gives one. */
+  readonly apologyVoice: ToneTts | undefined;
+
   constructor(
     options: {
       stt?: ScriptedStt;
       agent?: ScriptedAgent;
       tts?: ToneTts;
+      apologyVoice?: ToneTts;
       limits?: Partial<SessionLimits>;
       /** The output's backpressure verdict before each frame (server/socket/backpressure.ts). */
       congestion?: () => 'send' | 'hold' | 'drop';
@@ -170,12 +174,13 @@ export class VoiceHarness {
     this.stt = options.stt ?? new ScriptedStt();
     this.agent = options.agent ?? new ScriptedAgent();
     this.tts = options.tts ?? new ToneTts();
+    this.apologyVoice = options.apologyVoice;
     const push = (message: ServerMessage) => {
       this.messages.push(message);
       for (const wake of this.waiters.splice(0)) wake();
     };
     this.session = new VoiceSession({
-      providers: { stt: this.stt, agent: this.agent, tts: this.tts },
+      providers: { stt: this.stt, agent: this.agent, tts: this.tts, apologyVoice: this.apologyVoice },
       events: { send: push },
       limits: options.limits,
       output: new PacedAudioOutput({

@@ -4,7 +4,7 @@
  * cut where audio stopped going out (rule 3: what was sent is what is kept).
  */
 import { expect, it } from 'vitest';
-import { VoiceHarness } from '../testing/voice-harness';
+import { ToneTts, VoiceHarness } from '../testing/voice-harness';
 
 const LONG = ['A reply long enough to be held back and cut off somewhere in its middle, with many words after that point.'];
 
@@ -32,7 +32,7 @@ it('holds the audio back while the socket is full, then goes on where it stopped
 
 it('drops the rest past the bound: the reply ends cut to what was sent, and the session goes on', async () => {
   let verdict: 'send' | 'drop' = 'send';
-  const h = new VoiceHarness({ congestion: () => verdict });
+  const h = new VoiceHarness({ congestion: () => verdict, apologyVoice: new ToneTts() });
   h.agent.sentences = LONG;
   h.say();
   const chunk = await h.waitFor('agent.audio.chunk', (c) => c.sequence >= 20);
@@ -47,6 +47,9 @@ it('drops the rest past the bound: the reply ends cut to what was sent, and the 
   const sent = h.of('agent.audio.chunk', chunk.utteranceId).length;
   await new Promise((resolve) => setTimeout(resolve, 100));
   expect(h.of('agent.audio.chunk', chunk.utteranceId).length).toBe(sent);
+
+  // No spoken sorry follows: it could not reach the listener either.
+  expect(h.of('agent.text').filter((t) => t.utteranceId !== chunk.utteranceId)).toEqual([]);
 
   // The next question is answered as usual once the socket takes audio again.
   verdict = 'send';
