@@ -76,8 +76,8 @@ export async function startServer(
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   const stdoutLines = () => stdout.split('\n').filter((line) => line !== '');
   const server: RunningServer = {
-    // An https PUBLIC_URL (built-in TLS) is where it is reached.
-    url: options.env?.PUBLIC_URL ?? `http://localhost:${port}`,
+    // Built-in HTTPS (TLS, TLS_CERT) is reached over https; a PUBLIC_URL alone names a proxy in front.
+    url: `${options.env?.TLS || options.env?.TLS_CERT ? 'https' : 'http'}://localhost:${port}`,
     port,
     dataDir,
     process: child,
