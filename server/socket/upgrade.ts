@@ -34,7 +34,7 @@ export type SessionFactory = (context: SessionContext) => ConnectionSession;
 const conversationIdSchema = z.uuid();
 
 /** Longer than a closing session's bound (its utterance recognised within 3 s, then stored). */
-const PERSIST_WAIT_MS = 5_000;
+const PERSIST_WAIT_MS = 10_000;
 
 export class SocketServer {
   private readonly wss = new WebSocketServer({
