@@ -3,6 +3,10 @@
  * the server recognises and stores what arrived of the utterance (rule 4), without answering
  * it, and a client reconnecting at once to the same conversation finds it in the conversation's
  * context: "my name is peter" cut by the drop, then "what is my name" after the reconnect.
+ *
+ * The server recognises a cut utterance within its close bound (3 s, server/voice/session.ts):
+ * on a machine so loaded that recognition takes longer (seen at load average 17: 6 s from speech
+ * end to transcript) the utterance is not kept and this test fails; at load ~10 it passed.
  */
 import { afterAll, expect, inject, it } from 'vitest';
 import { ContractClient } from '../testing/contract-client';
