@@ -32,6 +32,15 @@ export const WEBRTC_LEAD_MS = 5000;
  */
 export const BARGE_IN_GAP_MS = 8000;
 
+/**
+ * The restart e2e: "my name is peter", then this much silence, during which the test kills the
+ * server, starts it again and the page reconnects, then "what is my name". ("Ada", the name the
+ * issue suggests, is heard as "ava" by the embedded recogniser.) Reply ~1-7 s, restart ~3-15 s
+ * and a reconnect wait of up to ~8 s on a loaded 2-core machine fit in it.
+ */
+export const RESTART_GAP_MS = 45_000;
+export const RESTART_TEXT = { before: 'my name is peter', after: 'what is my name' } as const;
+
 export default async function globalSetup() {
   fs.mkdirSync(FAKE_MIC_DIR, { recursive: true });
   await writeSpeechWav(path.join(FAKE_MIC_DIR, 'question.wav'), FAKE_MIC_TEXT.question, { leadingSilenceMs: 2000, trailingSilenceMs: 2500 });
@@ -45,5 +54,10 @@ export default async function globalSetup() {
   // Only the first question: webrtc-barge-in.spec.ts speaks the second one into the peer
   // connection once the answer is heard (a loaded server's reply latency varies too much for a fixed gap).
   await writeSpeechWav(path.join(FAKE_MIC_DIR, 'webrtc-barge-in.wav'), FAKE_MIC_TEXT.webrtcBargeIn.question, { leadingSilenceMs: WEBRTC_LEAD_MS, trailingSilenceMs: 1000, seed: 3 });
+  const restart = concatPcm([
+    await synthesizeSpeech(RESTART_TEXT.before, { leadingSilenceMs: 2000, trailingSilenceMs: RESTART_GAP_MS, seed: 3 }),
+    await synthesizeSpeech(RESTART_TEXT.after, { trailingSilenceMs: 4000, seed: 4 }),
+  ]);
+  await writeFile(path.join(FAKE_MIC_DIR, 'restart.wav'), encodeWav(restart, SPEECH_SAMPLE_RATE));
   await closeSpeechEngines();
 }

@@ -2,6 +2,7 @@
  * Configuration comes from environment variables only, validated once at start-up.
  * A bad value stops the server with one message naming the variable and the form expected.
  */
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import proxyAddr from 'proxy-addr';
@@ -180,6 +181,12 @@ const environmentSchema = z.object({
   RTC_ICE_SERVERS: iceServerUrls.optional(),
   RTC_TURN_USERNAME: z.string().optional(),
   RTC_TURN_CREDENTIAL: z.string().optional(),
+  BACKPRESSURE_HOLD_BYTES: count(65536, 'bytes unsent on a client socket above which agent audio is held back').default(64 * 1024),
+  BACKPRESSURE_DROP_BYTES: count(1048576, 'bytes unsent on a client socket above which a reply\'s audio is dropped').default(1024 * 1024),
+  BACKPRESSURE_DROP_AFTER_MS: count(5000, 'milliseconds agent audio may be held back before the reply is dropped').default(5_000),
+  TLS: z.enum(['self-signed'], { error: 'must be self-signed (a certificate generated once and kept in DATA_DIR), or unset; for your own certificate set TLS_CERT and TLS_KEY instead' }).optional(),
+  TLS_CERT: z.string().optional(),
+  TLS_KEY: z.string().optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   METRICS_TOKEN: z
     .string()
@@ -228,6 +235,13 @@ export type Config = {
     endpointing: { startSpeechMs: number; completeSilenceMs: number; incompleteSilenceMs: number; preRollMs: number };
     bargeIn: { minSpeechMs: number; minWords: number; echoMarginDb: number };
   };
+  /** A client that does not read its agent audio: held back above holdBytes, dropped past dropBytes or dropAfterMs. */
+  backpressure: { holdBytes: number; dropBytes: number; dropAfterMs: number };
+  /**
+   * HTTPS served by Parley itself: a certificate and key from PEM files, or a self-signed one
+   * generated into dataDir; undefined: plain HTTP (behind a proxy that does TLS, or on localhost).
+   */
+  tls: TlsConfig | undefined;
   /** How much the server logs (server/log.ts); info and above never include what people said. */
   logLevel: LogLevel;
   /** GET /metrics answers only `Authorization: Bearer <metricsToken>`; undefined: there is no /metrics. */
@@ -257,6 +271,8 @@ export type SttConfig =
   /** `partials`: the embedded recogniser shows partial transcripts while the utterance lasts. */
   | { kind: 'openai'; baseUrl: string; model: string; apiKey: string | undefined; partials: boolean }
   | { kind: 'deepgram'; baseUrl: string; model: string; apiKey: string };
+
+export type TlsConfig = { kind: 'files'; certFile: string; keyFile: string } | { kind: 'self-signed' };
 
 export type TtsConfig = { kind: 'flite' } | { kind: 'openai'; baseUrl: string; model: string; voice: string; apiKey: string | undefined };
 
@@ -331,6 +347,40 @@ function rtcConfig(v: Environment): { ok: true; value: RtcConfig } | { ok: false
   return { ok: true, value: { enabled: v.RTC_ENABLED === 'true', iceServers, udpPorts: v.RTC_UDP_PORTS, announcedAddress: v.RTC_ANNOUNCED_ADDRESS } };
 }
 
+/** Checks between variables: the backpressure bounds' order, and HTTPS. */
+function crossChecks(v: Environment, appRoot: string): { tls: TlsConfig | undefined; problems: Problem[] } {
+  const problems: Problem[] = [];
+  if (v.BACKPRESSURE_DROP_BYTES <= v.BACKPRESSURE_HOLD_BYTES) {
+    problems.push({ variable: 'BACKPRESSURE_DROP_BYTES', message: `must be more than BACKPRESSURE_HOLD_BYTES (${v.BACKPRESSURE_HOLD_BYTES}): audio is held back above the one and dropped above the other` });
+  }
+  let tls: TlsConfig | undefined;
+  const files = v.TLS_CERT !== undefined || v.TLS_KEY !== undefined;
+  if (v.TLS === 'self-signed' && files) {
+    problems.push({ variable: 'TLS', message: 'is self-signed, but TLS_CERT/TLS_KEY name a certificate too: set either TLS=self-signed or TLS_CERT and TLS_KEY, not both' });
+  } else if (files) {
+    for (const [variable, other, value] of [['TLS_CERT', 'TLS_KEY', v.TLS_CERT], ['TLS_KEY', 'TLS_CERT', v.TLS_KEY]] as const) {
+      if (value === undefined) problems.push({ variable, message: `is required with ${other}: the path of the PEM ${variable === 'TLS_CERT' ? 'certificate (chain)' : 'private key'}, e.g. /etc/parley/${variable === 'TLS_CERT' ? 'fullchain.pem' : 'privkey.pem'}` });
+      else if (!readableFile(path.resolve(appRoot, value))) problems.push({ variable, message: `must be the path of a readable PEM file; ${path.resolve(appRoot, value)} cannot be read` });
+    }
+    if (v.TLS_CERT !== undefined && v.TLS_KEY !== undefined) tls = { kind: 'files', certFile: path.resolve(appRoot, v.TLS_CERT), keyFile: path.resolve(appRoot, v.TLS_KEY) };
+  } else if (v.TLS === 'self-signed') {
+    tls = { kind: 'self-signed' };
+  }
+  if ((tls || problems.some((p) => p.variable.startsWith('TLS'))) && v.PUBLIC_URL !== undefined && new URL(v.PUBLIC_URL).protocol !== 'https:') {
+    problems.push({ variable: 'PUBLIC_URL', message: `must be an https URL when Parley serves HTTPS itself (TLS, TLS_CERT), e.g. ${v.PUBLIC_URL.replace(/^http:/, 'https:')}` });
+  }
+  return { tls, problems };
+}
+
+function readableFile(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.R_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env, appRoot = process.cwd()): Config {
   const parsed = environmentSchema.safeParse(
     // Treat empty variables as unset: `FOO= npm start` should not mean "FOO is the empty string".
@@ -346,6 +396,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (chosen && !chosen.ok) problems.push(...chosen.problems);
   const rtc = parsed.success ? rtcConfig(parsed.data) : undefined;
   if (rtc && !rtc.ok) problems.push(...rtc.problems);
+  const checked = parsed.success ? crossChecks(parsed.data, appRoot) : undefined;
+  if (checked) problems.push(...checked.problems);
   if (!parsed.success || !chosen?.ok || !rtc?.ok || problems.length > 0) {
     const lines = problems.map(({ variable, message }) => `  ${variable}=${shown(variable, env[variable])}: ${message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
@@ -355,7 +407,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     env: v.NODE_ENV,
     port: v.PORT,
     host: v.HOST,
-    publicUrl: (v.PUBLIC_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, ''),
+    publicUrl: (v.PUBLIC_URL ?? `${checked?.tls ? 'https' : 'http'}://localhost:${v.PORT}`).replace(/\/+$/, ''),
     dataDir: path.resolve(appRoot, v.DATA_DIR),
     databaseUrl: v.DATABASE_URL,
     authSecret: v.AUTH_SECRET,
@@ -375,6 +427,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       },
       bargeIn: { minSpeechMs: v.BARGE_IN_MIN_SPEECH_MS, minWords: v.BARGE_IN_MIN_WORDS, echoMarginDb: v.BARGE_IN_ECHO_MARGIN_DB },
     },
+    tls: checked?.tls,
+    backpressure: { holdBytes: v.BACKPRESSURE_HOLD_BYTES, dropBytes: v.BACKPRESSURE_DROP_BYTES, dropAfterMs: v.BACKPRESSURE_DROP_AFTER_MS },
     logLevel: v.LOG_LEVEL,
     metricsToken: v.METRICS_TOKEN,
     rtc: rtc.value,

@@ -5,6 +5,7 @@
  * before Next.
  */
 import http from 'node:http';
+import https from 'node:https';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import next from 'next';
@@ -20,6 +21,7 @@ import { createVoiceActivityDetector } from './audio/vad';
 import { createClientAddressStamp } from './http/client-address';
 import { createOperationsEndpoints, createReadiness } from './http/operations';
 import { createSecurityHeaders } from './http/security-headers';
+import { loadTls } from './http/tls';
 import { captureConsole, log, setLogLevel } from './log';
 import { metrics } from './metrics';
 import { warmUpDtls } from './rtc/warmup';
@@ -28,6 +30,8 @@ async function main() {
   const config = loadConfig();
   setLogLevel(config.logLevel);
   captureConsole();
+  // Certificate problems are configuration errors: reported before anything slow starts.
+  const tls = config.tls ? await loadTls(config.tls, { dataDir: config.dataDir, publicUrl: config.publicUrl }) : undefined;
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -59,7 +63,7 @@ async function main() {
   const handleRequest = app.getRequestHandler();
 
   const sockets = new SocketServer(runtime, (context) =>
-    createSocketVoiceSession(context, { db: database.db, providers, agentContext: config.agentContext, turns: config.turns, rtc: config.rtc }),
+    createSocketVoiceSession(context, { db: database.db, providers, agentContext: config.agentContext, turns: config.turns, rtc: config.rtc, backpressure: config.backpressure }),
   );
   const stampClientAddress = createClientAddressStamp(config.trustProxy);
   const setSecurityHeaders = createSecurityHeaders(config);
@@ -74,12 +78,14 @@ async function main() {
     metrics: metrics.registry,
     metricsToken: config.metricsToken,
   });
-  const server = http.createServer((req, res) => {
+  const serve: http.RequestListener = (req, res) => {
     stampClientAddress(req);
     setSecurityHeaders(req, res);
     if (answerOperations(req, res)) return;
     void handleRequest(req, res);
-  });
+  };
+  const server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, serve) : http.createServer(serve);
+  if (tls) log.info({ certificate: tls.source, sha256: tls.fingerprint }, 'serving HTTPS');
   server.on('upgrade', (req, socket, head) => {
     stampClientAddress(req);
     if (new URL(req.url ?? '/', 'http://localhost').pathname === '/ws') {

@@ -59,6 +59,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly backpressure = new Counter({
+    name: 'parley_backpressure_total',
+    help: 'Agent audio held back because a client did not read it fast enough (held, once per episode), and replies whose audio was dropped for it (dropped).',
+    labelNames: ['action'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

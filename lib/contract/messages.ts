@@ -140,6 +140,7 @@ export const ERROR_CODES = [
   'tts_failed', // speech synthesis failed
   'provider_timeout', // an external model (speech recognition, agent or voice) did not answer in time
   'rate_limited', // too many frames: the socket is being closed
+  'client_too_slow', // the client did not take the agent's audio fast enough: that reply was cut where it stopped arriving
   'internal_error',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

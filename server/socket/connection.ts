@@ -26,6 +26,8 @@ export interface ConnectionSession {
 
 export interface Outbound {
   send(message: ServerMessage): void;
+  /** Bytes sent but not yet handed to the network (the client is not reading): backpressure.ts. */
+  bufferedAmount?(): number;
 }
 
 /** 20 ms audio is 50 frames a second; allow 5× that sustained and a few seconds of burst. */
@@ -50,6 +52,7 @@ export function serveConnection(
       ws.send(JSON.stringify(message));
       metrics.sent(message);
     },
+    bufferedAmount: () => ws.bufferedAmount,
   };
   const session = createSession(out);
   const limiter = new RateLimiter(FRAME_BURST, FRAMES_PER_SECOND);

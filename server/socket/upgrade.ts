@@ -33,6 +33,9 @@ export type SessionFactory = (context: SessionContext) => ConnectionSession;
 
 const conversationIdSchema = z.uuid();
 
+/** Longer than a closing session's bound (its utterance recognised within 3 s, then stored). */
+const PERSIST_WAIT_MS = 10_000;
+
 export class SocketServer {
   private readonly wss = new WebSocketServer({
     noServer: true,
@@ -41,6 +44,12 @@ export class SocketServer {
     skipUTF8Validation: true,
   });
   private readonly sessions = new Set<ConnectionSession>();
+  /**
+   * Closed sessions still persisting what was said (an utterance cut by the drop is recognised
+   * first, up to 3 s), by conversation: a reconnect to it waits for them, so that its context
+   * has every turn.
+   */
+  private readonly persisting = new Map<string, Set<Promise<void>>>();
 
   constructor(
     private readonly runtime: Runtime,
@@ -66,6 +75,7 @@ export class SocketServer {
           : null;
         if (!own) return refuse(socket, 404, 'No such conversation of yours.');
         conversationId = own.id;
+        await this.persisted(own.id);
         history = (await listTurns(this.runtime.db, own.id)).map((t) => ({ role: t.role, text: t.text }));
       } else {
         conversationId = (await createConversation(this.runtime.db, identity.userId)).id;
@@ -96,9 +106,30 @@ export class SocketServer {
     metrics.activeSessions.inc();
     ws.on('close', (code) => {
       this.sessions.delete(session);
+      this.trackPersisting(context.conversationId, session.close());
       metrics.activeSessions.dec();
       context.log.info({ code }, 'session closed');
     });
+  }
+
+  private trackPersisting(conversationId: string, closed: Promise<void>) {
+    const pending = this.persisting.get(conversationId) ?? new Set();
+    this.persisting.set(conversationId, pending);
+    const settled = closed.catch(() => {});
+    pending.add(settled);
+    void settled.then(() => {
+      pending.delete(settled);
+      if (pending.size === 0 && this.persisting.get(conversationId) === pending) this.persisting.delete(conversationId);
+    });
+  }
+
+  /** Resolves once earlier sessions of the conversation have stored their turns (at most PERSIST_WAIT_MS). */
+  private async persisted(conversationId: string): Promise<void> {
+    const pending = this.persisting.get(conversationId);
+    if (!pending) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(pending), new Promise((resolve) => (timer = setTimeout(resolve, PERSIST_WAIT_MS)))]);
+    clearTimeout(timer);
   }
 
   /** Their settings, without a voice the configured engine no longer has (the configuration changed). */

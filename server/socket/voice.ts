@@ -15,6 +15,7 @@ import { VoiceSession, type VoiceProviders } from '../voice/session';
 import type { TurnStore, TurnToStore } from '../voice/turn-recorder';
 import type { Logger } from '../log';
 import type { PersonSettings } from '../store/person-settings';
+import { SocketBackpressure, type BackpressureLimits } from './backpressure';
 import type { ConnectionSession } from './connection';
 import type { SessionContext } from './upgrade';
 import type { Config, RtcConfig } from '../config';
@@ -23,9 +24,19 @@ import { RtcBridge } from '../rtc/signalling';
 
 export function createSocketVoiceSession(
   context: SessionContext,
-  deps: { db: Database; providers: VoiceProviders; agentContext?: ContextBounds; turns?: Config['turns']; rtc?: RtcConfig },
+  deps: { db: Database; providers: VoiceProviders; agentContext?: ContextBounds; turns?: Config['turns']; rtc?: RtcConfig; backpressure?: BackpressureLimits },
 ): ConnectionSession {
   const { out, conversationId, log } = context;
+  const backpressure = new SocketBackpressure(() => out.bufferedAmount?.() ?? 0, deps.backpressure, {
+    held: (bufferedBytes) => {
+      metrics.backpressure.inc({ action: 'held' });
+      log.info({ bufferedBytes }, 'agent audio held back: the client is not reading');
+    },
+    dropped: (bufferedBytes, heldMs) => {
+      metrics.backpressure.inc({ action: 'dropped' });
+      log.warn({ bufferedBytes, heldMs: Math.round(heldMs) }, 'agent audio dropped: the client did not keep up');
+    },
+  });
   const store: TurnStore = {
     append: async (turn) => {
       await appendTurn(deps.db, { ...turn, conversationId });
@@ -39,6 +50,8 @@ export function createSocketVoiceSession(
     },
   };
   const socketOutput = new PacedAudioOutput({
+    // A client that does not read its socket: agent audio is held back, then the reply dropped.
+    congestion: backpressure.check,
     sendFrame: (utteranceId, sequence, frame) =>
       out.send({ type: 'agent.audio.chunk', utteranceId, sequence, timestamp: Date.now(), audio: encodeAudioChunk(frame) }),
   });

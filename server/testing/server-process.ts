@@ -43,10 +43,13 @@ export async function freePort(): Promise<number> {
 
 const appRoot = path.resolve(import.meta.dirname, '..', '..');
 
-export async function startServer(options: { env?: Record<string, string>; dataDir?: string; timeoutMs?: number } = {}): Promise<RunningServer> {
+export async function startServer(
+  /** `port`: a given one (a restart on the same address); default a free one. */
+  options: { env?: Record<string, string>; dataDir?: string; timeoutMs?: number; port?: number } = {},
+): Promise<RunningServer> {
   const bundle = path.join(appRoot, 'dist', 'server.mjs');
   if (!fs.existsSync(bundle)) throw new Error(`${bundle} is missing: run \`npm run build\` first.`);
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'parley-test-'));
   const child = spawn(process.execPath, ['--enable-source-maps', bundle], {
     cwd: appRoot,
@@ -73,7 +76,8 @@ export async function startServer(options: { env?: Record<string, string>; dataD
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   const stdoutLines = () => stdout.split('\n').filter((line) => line !== '');
   const server: RunningServer = {
-    url: `http://localhost:${port}`,
+    // Built-in HTTPS (TLS, TLS_CERT) is reached over https; a PUBLIC_URL alone names a proxy in front.
+    url: `${options.env?.TLS || options.env?.TLS_CERT ? 'https' : 'http'}://localhost:${port}`,
     port,
     dataDir,
     process: child,

@@ -180,6 +180,8 @@ export class VoiceHarness {
       /** Each agent audio frame as the output sends it (an echo path, a listener). */
       onAgentFrame?: (frame: Int16Array, utteranceId: string) => void;
       recording?: TurnAudioRecording;
+      /** The output's backpressure verdict before each frame (server/socket/backpressure.ts). */
+      congestion?: () => 'send' | 'hold' | 'drop';
     } = {},
   ) {
     this.recording = options.recording;
@@ -199,6 +201,7 @@ export class VoiceHarness {
       bargeIn: options.bargeIn,
       output: this.tapped(
         new PacedAudioOutput({
+          congestion: options.congestion,
           // The frame's audio is not looked at by the rules' tests: a marker keeps them cheap.
           sendFrame: (utteranceId, sequence, frame) => {
             push({ type: 'agent.audio.chunk', utteranceId, sequence, timestamp: Date.now(), audio: '' });

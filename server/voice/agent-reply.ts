@@ -92,6 +92,10 @@ export class AgentReply {
 
   start(context: readonly AgentMessage[], audio: UtteranceAudio): void {
     this.audio = audio;
+    // The listener could not keep up and the output gave up: the reply ends where audio stopped going out.
+    audio.onDropped?.(() =>
+      this.fail('client_too_slow', 'The agent\'s audio could not reach you fast enough (the connection is too slow or stalled): the reply was cut where it stopped arriving.'),
+    );
     void this.run(context, audio);
   }
 

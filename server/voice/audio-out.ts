@@ -31,6 +31,11 @@ export interface UtteranceAudio {
    */
   clear(reportedPlayedMs?: number): PlaybackPosition;
   readonly sentMs: number;
+  /**
+   * Called when the output itself gives up on the utterance (its listener cannot keep up: see
+   * server/socket/backpressure.ts); nothing more is sent, and the reply should end, cut there.
+   */
+  onDropped?(listener: () => void): void;
 }
 
 export const FRAME_MS = 20;
@@ -42,16 +47,20 @@ export interface PacedAudioOutputOptions {
   /** How far ahead of real time frames may go (a jitter cushion for the listener). Default 250. */
   leadMs?: number;
   now?: () => number;
+  /** Asked before each frame: send it, hold it (the listener is behind), or drop the utterance. */
+  congestion?: () => 'send' | 'hold' | 'drop';
 }
 
 export class PacedAudioOutput implements AudioOutput {
   private current: PacedUtterance | null = null;
   readonly leadMs: number;
   readonly now: () => number;
+  readonly congestion: () => 'send' | 'hold' | 'drop';
 
   constructor(private readonly options: PacedAudioOutputOptions) {
     this.leadMs = options.leadMs ?? 250;
     this.now = options.now ?? (() => performance.now());
+    this.congestion = options.congestion ?? (() => 'send');
   }
 
   begin(utteranceId: string): UtteranceAudio {
@@ -71,10 +80,11 @@ class PacedUtterance implements UtteranceAudio {
   private finishing: (() => void) | null = null;
   private finished: Promise<void> | null = null;
   private done = false;
+  private dropListeners: (() => void)[] = [];
 
   constructor(
     readonly utteranceId: string,
-    private readonly clock: { leadMs: number; now: () => number },
+    private readonly clock: { leadMs: number; now: () => number; congestion: () => 'send' | 'hold' | 'drop' },
     private readonly sendFrame: (sequence: number, frame: Int16Array) => void,
   ) {}
 
@@ -97,6 +107,10 @@ class PacedUtterance implements UtteranceAudio {
           this.pump();
         });
     return this.finished;
+  }
+
+  onDropped(listener: () => void): void {
+    this.dropListeners.push(listener);
   }
 
   clear(reportedPlayedMs?: number): PlaybackPosition {
@@ -131,11 +145,28 @@ class PacedUtterance implements UtteranceAudio {
         }, waitMs);
         return;
       }
-      const frame = this.takeFrame();
-      if (!frame) {
+      if (!this.frameReady()) {
         if (this.finishing) this.stop();
         return;
       }
+      const congestion = this.clock.congestion();
+      if (congestion === 'hold') {
+        // The listener has not taken what was sent: wait a frame's time and ask again.
+        this.timer = setTimeout(() => {
+          this.timer = null;
+          this.pump();
+        }, FRAME_MS);
+        return;
+      }
+      if (congestion === 'drop') {
+        const listeners = this.dropListeners;
+        this.dropListeners = [];
+        // Told first, so that the reply ends as cut before finish() resolves.
+        for (const listener of listeners) listener();
+        this.stop();
+        return;
+      }
+      const frame = this.takeFrame()!;
       if (waitMs < -leadMs) {
         // Past this frame's play time: speech came slower than real time and the listener ran
         // dry. Restart the schedule here rather than burst to catch up on time already lost.
@@ -143,6 +174,10 @@ class PacedUtterance implements UtteranceAudio {
       }
       this.sendFrame(this.sequence++, frame);
     }
+  }
+
+  private frameReady(): boolean {
+    return this.queuedSamples >= FRAME_SAMPLES || (this.queuedSamples > 0 && this.finishing !== null);
   }
 
   /** The next 20 ms frame (the last one padded with silence). Null when nothing is ready. */

@@ -270,7 +270,8 @@ export class VoiceSession {
    */
   private apologise(code: ErrorCode): void {
     const voice = this.options.providers.apologyVoice;
-    if (!voice || this.closing || this.state !== 'listening') return;
+    // A client that did not take the reply's audio would not take a spoken sorry either.
+    if (!voice || this.closing || this.state !== 'listening' || code === 'client_too_slow') return;
     const agent = apologyAgent(apologyFor(code));
     const reply = new AgentReply(`agent-${++this.replies}`, { agent, tts: voice, events: withoutErrors(this.options.events), limits: this.limits });
     const inFlight: ReplyInFlight = { reply, answers: [] };

@@ -5,6 +5,7 @@ import { fetchJson } from '../../fetch-json';
 import { meterFraction } from './levels';
 import { MICROPHONE_STORAGE_KEY } from './microphones';
 import { talkSearch, transportLabel, type Transport, type TransportStatus } from './transport';
+import { ReconnectNotice } from './reconnect-notice';
 import { VoiceClient, type AgentState, type InputMode, type Line } from './voice-client';
 
 interface StoredTurn {
@@ -67,10 +68,9 @@ export function Talk({ conversationId, transport }: { conversationId?: string; t
   }, [client]);
 
   const running = talk.connection === 'open' || talk.connection === 'connecting';
-  const lines: Line[] = [
-    ...(earlier.data?.turns ?? []).map((t) => ({ id: t.id, role: t.role, text: t.text, final: true, interrupted: t.interrupted })),
-    ...talk.lines,
-  ];
+  const lines: Line[] = talk.linesIncludeStored
+    ? talk.lines
+    : [...(earlier.data?.turns ?? []).map((t) => ({ id: t.id, role: t.role, text: t.text, final: true, interrupted: t.interrupted })), ...talk.lines];
 
   return (
     <div className="space-y-6">
@@ -90,7 +90,7 @@ export function Talk({ conversationId, transport }: { conversationId?: string; t
             </button>
           ) : (
             <button type="button" onClick={() => void client.start()} className="rounded-full bg-indigo-600 px-5 py-2 font-medium text-white hover:bg-indigo-500">
-              Start talking
+              {talk.reconnect.phase === 'gave-up' ? 'Reconnect' : 'Start talking'}
             </button>
           )}
         </div>
@@ -161,6 +161,7 @@ export function Talk({ conversationId, transport }: { conversationId?: string; t
         )}
       </div>
 
+      <ReconnectNotice status={talk.reconnect} />
       {talk.error && (
         <p role="alert" className="rounded-md bg-amber-50 px-4 py-3 text-sm text-amber-900">
           {talk.error}

@@ -15,6 +15,8 @@ import { chooseMicrophone, microphoneAfterChange, microphonesFrom, type Micropho
 import { Peer } from './peer';
 import { ServerTurns } from './server-turns';
 import { iceServersFrom, RTC_CONNECT_TIMEOUT_MS, type Transport, type TransportStatus } from './transport';
+import { maxTotalWaitMs, Reconnector, shouldReconnect, type ReconnectStatus } from './reconnect';
+import { loadStoredLines, mergeResumed } from './resume';
 import { TurnTaking, type AgentState, type TurnEffect } from './turn-taking';
 import { Vad } from './vad';
 import { loadWorklets } from './worklets';
@@ -54,6 +56,10 @@ export interface TalkSnapshot {
   error: string | null;
   /** What the page played of the agent: ms audible (or played by the worklet), and its peak. */
   playback: { playedMs: number; peak: number };
+  /** Reconnecting by itself after a drop (reconnect.ts), or given up. */
+  reconnect: ReconnectStatus;
+  /** After a reconnect `lines` are the whole conversation as stored, earlier turns included. */
+  linesIncludeStored: boolean;
 }
 
 /**
@@ -131,6 +137,10 @@ export class VoiceClient {
   private workletTotalMs = 0;
   private lastStatsUpdate = 0;
   private turnTiming: { endSentAt: number; utteranceId: string } | null = null;
+  private readonly reconnector = new Reconnector({ connect: () => this.connect(), onStatus: (reconnect) => this.update({ reconnect }) });
+  /** The line ids on screen when the connection dropped; null while none dropped. */
+  private shownAtDrop: Set<string> | null = null;
+  private drops = 0;
 
   constructor(private options: VoiceClientOptions) {
     this.snapshot = {
@@ -148,6 +158,8 @@ export class VoiceClient {
       latency: null,
       error: null,
       playback: { playedMs: 0, peak: 0 },
+      reconnect: { phase: 'idle' },
+      linesIncludeStored: false,
     };
   }
 
@@ -179,10 +191,13 @@ export class VoiceClient {
       await this.stopAudio();
       return;
     }
+    this.reconnector.begin();
     this.connect();
   }
 
   async stop(): Promise<void> {
+    this.reconnector.stop();
+    this.shownAtDrop = null;
     if (this.usingSocketAudio) this.endUtterance();
     this.closePeer();
     this.ws?.close(1000);
@@ -359,17 +374,42 @@ export class VoiceClient {
       this.onMessage(parsed.data);
       if (parsed.data.type === 'session.ready') this.chooseTransport(raw);
     };
+    let opened = false;
+    ws.onopen = () => (opened = true);
     ws.onclose = (event) => {
       if (this.ws !== ws) return;
       this.ws = null;
+      // An utterance in flight is cut here: the server keeps what it received (rule 4) and
+      // the page shows it as stored once reconnected; its audio is not sent again.
       this.closePeer();
       this.apply(this.turns.reset());
       this.serverTurns.reset();
+      this.vad.reset();
+      this.turnTiming = null;
+      if (this.shownAtDrop === null) {
+        // Ids of their own: the next connection numbers its replies from agent-1 again.
+        const drop = ++this.drops;
+        const lines = this.snapshot.lines.map((l) => ({ ...l, id: `drop${drop}:${l.id}` }));
+        this.shownAtDrop = new Set(lines.map((l) => l.id));
+        this.update({ lines });
+      }
+      const retry = shouldReconnect(event.code) ? this.reconnector.dropped() : null;
+      if (retry?.phase === 'reconnecting') {
+        // The microphone stays open, so that talking goes on without another click.
+        this.update({ connection: 'connecting', state: 'listening', transport: { kind: 'none' }, error: null });
+        // An attempt that never got a socket: ask whether trying again can help at all.
+        if (!opened && this.snapshot.conversationId) void this.checkResumable(this.snapshot.conversationId);
+        return;
+      }
+      const seconds = Math.round(maxTotalWaitMs(this.reconnector.policy) / 1000);
       this.update({
         connection: 'closed',
         state: 'listening',
         transport: { kind: 'none' },
-        error: event.code === 1000 ? null : 'The connection to the server was lost. Press Start to reconnect; this conversation continues where it stopped.',
+        error:
+          event.code === 1000 ? null
+          : retry?.phase === 'gave-up' ? `The server could not be reached after ${retry.attempts} attempts (about ${seconds} s). Check your network or whether the server is running, then press Reconnect; this conversation continues where it stopped.`
+          : 'The connection to the server was closed. Press Start to reconnect; this conversation continues where it stopped.',
       });
       void this.stopAudio().then(() => this.update({ mic: 'off', levelDbfs: -100 }));
     };
@@ -380,6 +420,26 @@ export class VoiceClient {
     if (this.options.transport === 'socket') return this.setTransport({ kind: 'socket', fallbackReason: null });
     if (this.rtcGaveUp) return this.setTransport({ kind: 'socket', fallbackReason: this.rtcGaveUp });
     void this.startRtc(iceServersFrom(sessionReady));
+  }
+
+  /** A reconnect attempt failed: a signed-out person or a deleted conversation ends the trying. */
+  private async checkResumable(conversationId: string) {
+    const stored = await loadStoredLines(conversationId);
+    if (stored.ok || stored.retry || this.snapshot.reconnect.phase !== 'reconnecting') return;
+    // Not "gave up": trying this conversation again cannot help, so the button is Start again.
+    this.reconnector.stop();
+    this.update({ connection: 'closed', error: stored.message });
+    await this.stopAudio();
+    this.update({ mic: 'off', levelDbfs: -100 });
+  }
+
+  /** Reconnected: show the conversation as stored, with what the new session said since. */
+  private async resume(conversationId: string) {
+    const shownBefore = this.shownAtDrop ?? new Set<string>();
+    this.shownAtDrop = null;
+    const stored = await loadStoredLines(conversationId);
+    if (!stored.ok) return; // the lines on screen stay; the session itself goes on
+    this.update({ lines: mergeResumed(stored.turns, this.snapshot.lines, shownBefore), linesIncludeStored: true });
   }
 
   private send(message: ClientMessage) {
@@ -461,7 +521,9 @@ export class VoiceClient {
   private showLines(message: ServerMessage) {
     switch (message.type) {
       case 'session.ready':
-        this.update({ connection: 'open', conversationId: message.conversationId });
+        this.update({ connection: 'open', conversationId: message.conversationId, error: null });
+        if (this.snapshot.reconnect.phase === 'reconnecting') void this.resume(message.conversationId);
+        this.reconnector.connected();
         return;
       case 'transcript.partial':
         return this.setLine({ id: message.utteranceId, role: 'user', text: message.text, final: false });

@@ -1,3 +1,4 @@
+import { wrongOriginResponse } from '@/server/auth/origin';
 import { getRuntime } from '@/server/runtime';
 
 // better-auth serves sign-up, sign-in, sign-out and the session under /api/auth/*.
@@ -8,5 +9,7 @@ export function GET(request: Request) {
 }
 
 export function POST(request: Request) {
-  return getRuntime().auth.handler(request);
+  const runtime = getRuntime();
+  // From another origin than PUBLIC_URL: say what to set rather than better-auth's "Invalid origin".
+  return wrongOriginResponse(request, runtime.config.publicUrl) ?? runtime.auth.handler(request);
 }
