@@ -6,6 +6,7 @@ import net from 'node:net';
 import path from 'node:path';
 import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
+import { defaultMaxSessions } from './capacity';
 import { LOG_LEVELS, type LogLevel } from './log';
 
 const port = z.coerce
@@ -117,6 +118,7 @@ const environmentSchema = z.object({
   TTS_API_KEY: z.string().optional(),
   FLITE_VOICE: z.enum(['kal16', 'slt', 'rms', 'awb'], { error: 'must be one of kal16, slt, rms, awb' }).default('kal16'),
   STT_MAX_CONCURRENT: count(8, 'utterances recognised at once on this server (each embedded recogniser is a ~100 MB process)').default(8),
+  MAX_SESSIONS: count(6, 'voice sessions open at once on this server').optional(),
   STT_MAX_PER_PERSON: count(2, 'utterances one person may have recognised at once').default(2),
   AGENT_CONTEXT_TURNS: count(40, 'turns').default(40),
   AGENT_CONTEXT_CHARS: count(12000, 'characters').default(12_000),
@@ -168,6 +170,8 @@ export type Config = {
   };
   /** Recognisers shared fairly between people: at most this many at once, this many per person. */
   recognition: { maxConcurrent: number; maxPerPerson: number };
+  /** Voice sessions open at once; a new one past this is refused with `server_busy` (server/capacity.ts). */
+  maxSessions: number;
   /** The agent is given at most this many of the newest turns and characters of them. */
   agentContext: { maxTurns: number; maxChars: number };
   /** How much the server logs (server/log.ts); info and above never include what people said. */
@@ -272,6 +276,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: v.TRUST_PROXY ?? { hops: 0 },
     providers: { ...chosen.value, fliteVoice: v.FLITE_VOICE },
     recognition: { maxConcurrent: v.STT_MAX_CONCURRENT, maxPerPerson: v.STT_MAX_PER_PERSON },
+    maxSessions: v.MAX_SESSIONS ?? defaultMaxSessions(chosen.value.stt.kind),
     agentContext: { maxTurns: v.AGENT_CONTEXT_TURNS, maxChars: v.AGENT_CONTEXT_CHARS },
     logLevel: v.LOG_LEVEL,
     metricsToken: v.METRICS_TOKEN,

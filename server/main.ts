@@ -39,7 +39,12 @@ async function main() {
   await app.prepare();
   const handleRequest = app.getRequestHandler();
 
-  const sockets = new SocketServer(runtime, (context) => createSocketVoiceSession(context, { db: database.db, providers, agentContext: config.agentContext }));
+  const sockets = new SocketServer(
+    runtime,
+    (context) => createSocketVoiceSession(context, { db: database.db, providers, agentContext: config.agentContext }),
+    // Every open session may speak: its recogniser is warmed when it opens, not at its first word.
+    { onSessionsChanged: (sessions) => providers.stt.expectSpeakers?.(sessions) },
+  );
   const stampClientAddress = createClientAddressStamp(config.trustProxy);
   const setSecurityHeaders = createSecurityHeaders(config);
   let stopping = false;

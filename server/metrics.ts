@@ -17,6 +17,19 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly sessionCapacity = new Gauge({
+    name: 'parley_session_capacity',
+    help: 'Voice sessions this server takes at once (MAX_SESSIONS); a new one past it is refused as busy.',
+    registers: [this.registry],
+  });
+
+  readonly sessionsRefused = new Counter({
+    name: 'parley_sessions_refused_total',
+    help: 'New voice sessions refused, by reason (busy: the server was at capacity).',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   readonly turns = new Counter({
     name: 'parley_turns_total',
     help: 'Turns stored, by who took them.',

@@ -140,6 +140,7 @@ export const ERROR_CODES = [
   'tts_failed', // speech synthesis failed
   'provider_timeout', // an external model (speech recognition, agent or voice) did not answer in time
   'rate_limited', // too many frames: the socket is being closed
+  'server_busy', // the server is at capacity: no new session now; retry later (the socket closes with 1013)
   'internal_error',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
