@@ -178,7 +178,8 @@ export class VoiceClient {
       this.update({
         connection: 'closed',
         state: 'listening',
-        error: event.code === 1000 ? null : 'The connection to the server was lost. Press Start to reconnect; this conversation continues where it stopped.',
+        // 1013: the server is full; its server_busy message (already shown) says to try again later.
+        error: event.code === 1000 ? null : event.code === 1013 ? this.snapshot.error : 'The connection to the server was lost. Press Start to reconnect; this conversation continues where it stopped.',
       });
       void this.stopAudio().then(() => this.update({ mic: 'off', levelDbfs: -100 }));
     };
