@@ -32,6 +32,7 @@ async function main() {
   });
   const auth = createAuth(database.db, config, resolveAuthSecret(config));
   const providers = await createProviders(config);
+  if (providers.recogniserPool) metrics.watchRecognisers(providers.recogniserPool);
   const runtime = { config, db: database.db, auth, voices: async () => (await providers.tts.voices?.()) ?? [] };
   setRuntime(runtime);
 
