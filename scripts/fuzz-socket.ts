@@ -173,14 +173,14 @@ let failed = false;
 try {
   const people = await Promise.all(Array.from({ length: connections }, (_, i) => signUp(server.url, `Fuzz ${i}`)));
   const pid = server.process.pid!;
-  const rssBefore = processTree(pid).rssBytes;
+  const before = processTree(pid);
   const tally: Tally = { sent: 0, answers: 0, invalid: [], byCode: new Map(), closes: new Map() };
   const started = performance.now();
   const progress = setInterval(() => console.log(`  ${tally.sent} frames sent, ${tally.answers} answers`), 10_000);
   await Promise.all(people.map((person, i) => fuzzConnection(server.url, person, Math.ceil(total / connections) + (i === 0 ? 0 : 0), tally)));
   clearInterval(progress);
   const seconds = (performance.now() - started) / 1000;
-  const rssAfter = processTree(pid).rssBytes;
+  const after = processTree(pid);
 
   // Then a spoken turn on a new session still works.
   const person = await signUp(server.url, 'After Fuzz');
@@ -199,7 +199,8 @@ try {
   console.log(`  error codes: ${[...tally.byCode].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${n}`).join(', ')}`);
   console.log(`  closes: ${[...tally.closes].map(([c, n]) => `${c}×${n}`).join(', ')}`);
   console.log(`  server alive: ${alive}; error-level log records: ${errorsLogged.length}${errorsLogged.length ? ` (${errorsLogged[0].msg}: ${errorsLogged[0].err?.message ?? ''})` : ''}; internal_error answers: ${internal}`);
-  console.log(`  server RSS (with decoders): before ${Math.round(rssBefore / 2 ** 20)} MiB, after ${Math.round(rssAfter / 2 ** 20)} MiB`);
+  const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
+  console.log(`  server RSS: Node process ${mib(before.mainRssBytes)} before, ${mib(after.mainRssBytes)} after; with its decoders ${mib(before.rssBytes)} (${before.processes} processes) before, ${mib(after.rssBytes)} (${after.processes}) after`);
   console.log(`  spoken turn afterwards: "${final.text}" → reply ${end.reason}`);
   failed = tally.sent < total || tally.invalid.length > 0 || !alive || errorsLogged.length > 0 || internal > 0 || final.text === '' || end.reason !== 'completed';
   console.log(failed ? 'FUZZ FAILED' : 'fuzz passed');

@@ -80,12 +80,13 @@ export function quantile(values: number[], q: number): number {
 }
 
 /** CPU seconds (user+system) and RSS bytes of a process and its children (the decoders). */
-export function processTree(pid: number): { cpuSeconds: number; rssBytes: number; processes: number } {
+export function processTree(pid: number): { cpuSeconds: number; rssBytes: number; mainRssBytes: number; processes: number } {
   const ticks = 100; // USER_HZ on Linux
   const pages = 4096;
   let cpuSeconds = 0;
   let rssBytes = 0;
   let processes = 0;
+  let mainRssBytes = 0;
   const visit = (p: number) => {
     try {
       const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
@@ -93,6 +94,7 @@ export function processTree(pid: number): { cpuSeconds: number; rssBytes: number
       // utime, stime are fields 14, 15 (1-based); rss is 24: after the ")" they are at 11, 12, 21.
       cpuSeconds += (Number(fields[11]) + Number(fields[12])) / ticks;
       rssBytes += Number(fields[21]) * pages;
+      if (p === pid) mainRssBytes = Number(fields[21]) * pages;
       processes++;
       const children = fs.readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim();
       for (const child of children ? children.split(' ') : []) visit(Number(child));
@@ -101,5 +103,5 @@ export function processTree(pid: number): { cpuSeconds: number; rssBytes: number
     }
   };
   visit(pid);
-  return { cpuSeconds, rssBytes, processes };
+  return { cpuSeconds, rssBytes, mainRssBytes, processes };
 }
