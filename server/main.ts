@@ -30,6 +30,10 @@ async function main() {
     dataDir: config.dataDir,
     migrationsFolder: path.join(config.appRoot, 'drizzle'),
   });
+  if (database.kind === 'postgres' && !config.authSecret) {
+    // Fine for one instance; a second one would generate its own and sign nobody in.
+    log.warn('AUTH_SECRET is not set: the auth secret generated in DATA_DIR is this instance\'s alone. Set the same AUTH_SECRET on every instance sharing this PostgreSQL.');
+  }
   const auth = createAuth(database.db, config, resolveAuthSecret(config));
   const providers = await createProviders(config);
   if (providers.recogniserPool) metrics.watchRecognisers(providers.recogniserPool);
