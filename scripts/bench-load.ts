@@ -5,9 +5,13 @@
  * (p50/p95, and the first turns apart), gaps over 100 ms in each reply's paced audio, errors and
  * busy refusals, the server's CPU (cores used, decoders included) and RSS. Stops escalating once
  * a level breaks (p95 to the final transcript over 3 s, or errors). Figures, not pass/fail.
- *   npx tsx scripts/bench-load.ts [levels=1,4,8,16,32] [turns=4]
- * The load generator runs on the same machine: its own CPU is reported too.
+ *   npx tsx scripts/bench-load.ts [levels=1,4,8,16,32] [turns=4]      (npm run bench:load)
+ * The load generator runs on the same machine: its own CPU is reported too. BENCH_NICE=-10
+ * raises the server's priority (it and its decoders; root only), to estimate a machine that
+ * runs Parley alone when other work shares this one. BENCH_SERVER_X=v sets X=v for the server.
  */
+import fs from 'node:fs';
+import os from 'node:os';
 import { ContractClient } from '../server/testing/contract-client';
 import { startServer, type RunningServer } from '../server/testing/server-process';
 import { processTree, quantile, QUESTIONS, talk, type TalkerResult } from '../server/testing/talker';
@@ -17,6 +21,7 @@ import { signUp } from '../server/testing/users';
 const levels = (process.argv[2] ?? '1,4,8,16,32').split(',').map(Number);
 const turns = Number(process.argv[3] ?? 4);
 const METRICS_TOKEN = 'bench-load-metrics-token-0123456789';
+const nice = process.env.BENCH_NICE === undefined ? undefined : Number(process.env.BENCH_NICE);
 const extraEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_SERVER_')).map(([k, v]) => [k.slice('BENCH_SERVER_'.length), v ?? '']));
 
 async function metric(server: RunningServer, name: string, labels = ''): Promise<number> {
@@ -28,7 +33,7 @@ async function metric(server: RunningServer, name: string, labels = ''): Promise
 const speech = await Promise.all(QUESTIONS.map((q) => synthesizeSpeech(q, { leadingSilenceMs: 200, trailingSilenceMs: 300 })));
 const fmt = (ms: number) => (Number.isNaN(ms) ? '–' : `${Math.round(ms)}`);
 const rows: string[] = [];
-console.log(`bench-load: ${turns} turns per talker, levels ${levels.join(', ')}${Object.keys(extraEnv).length ? `, server env ${JSON.stringify(extraEnv)}` : ''}`);
+console.log(`bench-load: ${turns} turns per talker, levels ${levels.join(', ')}${nice === undefined ? '' : `, server at nice ${nice}`}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}${Object.keys(extraEnv).length ? `, server env ${JSON.stringify(extraEnv)}` : ''}`);
 
 for (const n of levels) {
   const server = await startServer({ env: { MAX_SESSIONS: String(Math.max(64, n)), STT_MAX_CONCURRENT: String(Math.max(8, n + 2)), METRICS_TOKEN, ...extraEnv } });
@@ -43,6 +48,7 @@ for (const n of levels) {
     const warmMs = performance.now() - warmStarted;
 
     const pid = server.process.pid!;
+    if (nice !== undefined) for (const p of treePids(pid)) os.setPriority(p, nice);
     const before = processTree(pid);
     const cpuClientBefore = process.cpuUsage();
     let peakRss = before.rssBytes;
@@ -71,6 +77,7 @@ for (const n of levels) {
     const cores = (after.cpuSeconds - before.cpuSeconds) / wallSeconds;
     const row = `| ${n} | ${all.length} | ${fmt(quantile(stt, 0.5))} / ${fmt(quantile(stt, 0.95))} | ${fmt(quantile(firsts.map((t) => t.sttMs), 0.95))} | ${fmt(quantile(audio, 0.5))} / ${fmt(quantile(audio, 0.95))} | ${gaps} (longest ${fmt(longest)}) | ${errors.length} | ${cores.toFixed(2)} | ${((clientCpu.user + clientCpu.system) / 1e6 / wallSeconds).toFixed(2)} | ${Math.round(peakRss / 2 ** 20)} (${after.processes} proc) | ${Math.round(warmMs)} | ${waited} |`;
     rows.push(row);
+    console.log(`  (load average now ${os.loadavg().map((l) => l.toFixed(1)).join(' ')})`);
     console.log(row);
     for (const e of errors.slice(0, 5)) console.log(`    error: ${e}`);
     const broke = quantile(stt, 0.95) > 3000 || errors.length > 0;
@@ -86,3 +93,10 @@ await closeSpeechEngines();
 console.log('\n| talkers | turns | speech end → final p50 / p95 ms | first turns p95 ms | speech end → first audio p50 / p95 ms | gaps >100 ms | errors | server cores | client cores | server RSS MiB peak | warm-up ms | waited for load |');
 console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);
+
+/** The server's process and its children (decoders), each thread of the main one included. */
+function treePids(pid: number): number[] {
+  const threads = fs.readdirSync(`/proc/${pid}/task`).map(Number);
+  const children = threads.flatMap((t) => fs.readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').trim().split(' ').filter(Boolean).map(Number));
+  return [...threads, ...children.flatMap((c) => treePids(c))];
+}
