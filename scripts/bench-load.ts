@@ -93,6 +93,7 @@ await closeSpeechEngines();
 console.log('\n| talkers | turns | speech end → final p50 / p95 ms | first turns p95 ms | speech end → first audio p50 / p95 ms | gaps >100 ms | errors | server cores | client cores | server RSS MiB peak | warm-up ms | waited for load |');
 console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);
+process.exit(0); // the talkers' unanswered waits would hold the process for their time-outs
 
 /** The server's process and its children (decoders), each thread of the main one included. */
 function treePids(pid: number): number[] {

@@ -48,7 +48,7 @@ async function main() {
     runtime,
     (context) => createSocketVoiceSession(context, { db: database.db, providers, agentContext: config.agentContext }),
     // Every open session may speak: its recogniser is warmed when it opens, not at its first word.
-    { onSessionsChanged: (sessions) => providers.stt.expectSpeakers?.(sessions) },
+    { onSessionsChanged: (speakers) => providers.stt.expectSpeakers?.(speakers) },
   );
   const stampClientAddress = createClientAddressStamp(config.trustProxy);
   const setSecurityHeaders = createSecurityHeaders(config);

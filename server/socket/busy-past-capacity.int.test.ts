@@ -24,7 +24,7 @@ afterAll(async () => {
 
 async function metric(name: string): Promise<number> {
   const text = await (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || (!name.includes('{') && l.startsWith(`${name}{`)));
   return line === undefined ? 0 : Number(line.split(' ').at(-1));
 }
 
@@ -35,6 +35,8 @@ it('refuses the session past capacity as busy, keeps the others talking, and let
   const { conversationId: firstConversation } = await first.next('session.ready');
   await second.next('session.ready');
   expect(await metric('parley_session_capacity')).toBe(2);
+  // Each open session has a recogniser kept warm for it, before its first word.
+  expect(await metric('parley_stt_decoders{state="expected"}')).toBe(2);
 
   const refused = await ContractClient.connect(server.url, { cookie: cat.cookie });
   const busy = await refused.next('error');

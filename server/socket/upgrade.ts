@@ -32,8 +32,11 @@ export interface SessionContext {
 export type SessionFactory = (context: SessionContext) => ConnectionSession;
 
 export interface SocketServerOptions {
-  /** The number of sessions open or being opened changed (e.g. to keep recognisers warm for them). */
-  onSessionsChanged?(sessions: number): void;
+  /**
+   * The sessions open or being opened changed: this many people may speak at once now (each
+   * counted up to STT_MAX_PER_PERSON), e.g. to keep recognisers warm for them.
+   */
+  onSessionsChanged?(speakers: number): void;
 }
 
 /** RFC 6455's "Try Again Later": the server is at capacity. */
@@ -51,6 +54,8 @@ export class SocketServer {
   private readonly sessions = new Set<ConnectionSession>();
   /** Sessions open or being opened: each holds its place from admission until its socket closes. */
   private admitted = 0;
+  /** The same, by person. */
+  private readonly admittedBy = new Map<string, number>();
 
   constructor(
     private readonly runtime: Runtime,
@@ -75,7 +80,7 @@ export class SocketServer {
       }
       // Past capacity a new session is told to come back later, before anything is stored for it.
       if (this.admitted >= this.capacity) return this.refuseBusy(req, socket, head, identity.userId);
-      this.admit(socket);
+      this.admit(socket, identity.userId);
       const url = new URL(req.url ?? '/', 'http://localhost');
       const requested = url.searchParams.get('conversationId');
       let conversationId: string;
@@ -103,19 +108,35 @@ export class SocketServer {
   }
 
   /** Holds a place until the connection's socket closes, however it ends (refused, upgraded, dropped). */
-  private admit(socket: Duplex): void {
+  private admit(socket: Duplex, userId: string): void {
     this.admitted++;
-    this.options.onSessionsChanged?.(this.admitted);
+    this.admittedBy.set(userId, (this.admittedBy.get(userId) ?? 0) + 1);
+    this.sessionsChanged();
     let released = false;
     const release = () => {
       if (released) return;
       released = true;
       this.admitted--;
-      this.options.onSessionsChanged?.(this.admitted);
+      const left = (this.admittedBy.get(userId) ?? 1) - 1;
+      if (left > 0) this.admittedBy.set(userId, left);
+      else this.admittedBy.delete(userId);
+      this.sessionsChanged();
     };
     // 'finish': our side has ended it (a refusal, a closed session) even if the client keeps its half open.
     socket.once('finish', release);
     socket.once('close', release);
+  }
+
+  /**
+   * Who may speak at once now: each person with as many sessions as they may have recognised
+   * at once (one person's ten tabs are two speakers, not ten).
+   */
+  private sessionsChanged(): void {
+    if (!this.options.onSessionsChanged) return;
+    const { maxPerPerson } = this.runtime.config.recognition;
+    let speakers = 0;
+    for (const count of this.admittedBy.values()) speakers += Math.min(count, maxPerPerson);
+    this.options.onSessionsChanged(speakers);
   }
 
   /**

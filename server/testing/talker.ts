@@ -45,7 +45,16 @@ export async function talk(client: ContractClient, speech: Int16Array[], options
     const endSent = performance.now();
     const at = (m: object) => client.arrivals[client.received.indexOf(m as never)];
     try {
-      const final = await client.next('transcript.final', (m) => m.utteranceId === id, { from, timeoutMs });
+      // An utterance the server could not recognise is answered with an error instead of a final.
+      const heard = client.next('transcript.final', (m) => m.utteranceId === id, { from, timeoutMs });
+      const failed = client.next('error', (e) => e.utteranceId === id && /^(stt_failed|provider_timeout)$/.test(e.code), { from, timeoutMs });
+      for (const p of [heard, failed]) p.catch(() => {}); // the one that loses times out unheeded
+      const outcome = await Promise.race([heard, failed]);
+      if (outcome.type === 'error') {
+        result.errors.push(`turn ${i}: ${outcome.code}: ${outcome.message}`);
+        continue;
+      }
+      const final = outcome;
       if (final.text === '') {
         result.errors.push(`turn ${i}: nothing recognised`);
         continue;
@@ -68,7 +77,8 @@ export async function talk(client: ContractClient, speech: Int16Array[], options
     }
     if (options.pauseMs) await new Promise((r) => setTimeout(r, options.pauseMs));
   }
-  result.errors.push(...seenErrors());
+  // Other errors the server sent (turn errors are already counted above).
+  result.errors.push(...seenErrors().filter((e) => !/^(stt_failed|provider_timeout):/.test(e)));
   result.busy = client.all('error').some((e) => e.code === 'server_busy');
   return result;
 }
