@@ -58,6 +58,9 @@ try {
   console.log(`  RSS Node: ${samples[0].main.toFixed(0)} → ${samples.at(-1)!.main.toFixed(0)} MiB, slope ${fit('main').toFixed(2)} MiB/min (second half ${fit('main', half).toFixed(2)})`);
   console.log(`  RSS with decoders: ${samples[0].tree.toFixed(0)} → ${samples.at(-1)!.tree.toFixed(0)} MiB, slope ${fit('tree').toFixed(2)} MiB/min (second half ${fit('tree', half).toFixed(2)})`);
   console.log(`  client-side errors: ${errors.length}${errors.length ? ` (${errors.slice(0, 3).join('; ')})` : ''}; server error-level log records: ${serverErrors.length}`);
+  const kinds = new Map<string, number>();
+  for (const r of serverErrors) kinds.set(`${r.msg}${r.err?.message ? `: ${r.err.message.slice(0, 120)}` : ''}`, (kinds.get(`${r.msg}${r.err?.message ? `: ${r.err.message.slice(0, 120)}` : ''}`) ?? 0) + 1);
+  for (const [kind, count] of kinds) console.log(`    ${count}× ${kind}`);
   failed = errors.length > 0 || serverErrors.length > 0 || turns.length === 0;
 } finally {
   await server.stop();
