@@ -11,7 +11,9 @@ import { createPocketsphinxStt, type PocketsphinxStt } from './index';
 let speech: Int16Array;
 const made: PocketsphinxStt[] = [];
 const create = (options: Parameters<typeof createPocketsphinxStt>[0]) => {
-  const stt = createPocketsphinxStt(options);
+  // Warmth is the question here, not hang detection: a decoder starved of CPU on a loaded
+  // machine must not be replaced as hung (its replacement would be a load, and a wait).
+  const stt = createPocketsphinxStt({ endTimeoutMs: 120_000, ...options });
   made.push(stt);
   return stt;
 };
