@@ -12,7 +12,8 @@ if (( node_major < 20 )); then
   exit 1
 fi
 
-packages=(build-essential pkg-config pocketsphinx pocketsphinx-en-us libpocketsphinx-dev libsphinxbase-dev)
+# python3: node-gyp builds @discordjs/opus (libopus, for recordings) when no prebuilt binary can be fetched.
+packages=(build-essential pkg-config python3 pocketsphinx pocketsphinx-en-us libpocketsphinx-dev libsphinxbase-dev)
 if [[ ${1:-} == --test ]]; then
   # pocketsphinx-testdata: recorded human speech for the recognition benchmark (npm run eval:stt)
   packages+=(chromium postgresql espeak-ng fonts-dejavu-core pocketsphinx-testdata)

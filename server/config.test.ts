@@ -83,6 +83,17 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('RECORDING_RETENTION_DAYS', () => {
+    it('keeps recordings until deleted unless set to a whole number of days', () => {
+      expect(loadConfig({}).recordingRetentionDays).toBeUndefined();
+      expect(loadConfig({ RECORDING_RETENTION_DAYS: '30' }).recordingRetentionDays).toBe(30);
+      expect(() => loadConfig({ RECORDING_RETENTION_DAYS: 'a month' })).toThrow('RECORDING_RETENTION_DAYS="a month": must be a number of days');
+      expect(() => loadConfig({ RECORDING_RETENTION_DAYS: '0' })).toThrow('RECORDING_RETENTION_DAYS="0": must be at least 1');
+      expect(() => loadConfig({ RECORDING_RETENTION_DAYS: '1.5' })).toThrow('RECORDING_RETENTION_DAYS="1.5": must be a whole number');
+      expect(() => loadConfig({ RECORDING_RETENTION_DAYS: '99999' })).toThrow(/must be at most 36500/);
+    });
+  });
+
   describe('METRICS_TOKEN', () => {
     it('is unset by default: there is no /metrics', () => {
       expect(loadConfig({}).metricsToken).toBeUndefined();

@@ -122,6 +122,7 @@ const environmentSchema = z.object({
   STT_MAX_PER_PERSON: count(2, 'utterances one person may have recognised at once').default(2),
   AGENT_CONTEXT_TURNS: count(40, 'turns').default(40),
   AGENT_CONTEXT_CHARS: count(12000, 'characters').default(12_000),
+  RECORDING_RETENTION_DAYS: count(30, 'days a kept recording is kept (unset: until deleted)').max(36_500, 'must be at most 36500 (100 years); leave it unset to keep recordings until deleted').optional(),
   AUTH_RATE_LIMIT: z.coerce
     .number({ error: 'must be a number of attempts per minute, e.g. 10' })
     .int('must be a whole number, e.g. 10')
@@ -174,6 +175,8 @@ export type Config = {
   maxSessions: number;
   /** The agent is given at most this many of the newest turns and characters of them. */
   agentContext: { maxTurns: number; maxChars: number };
+  /** Kept turn audio older than this many days is deleted (at start and hourly); undefined: kept until deleted. */
+  recordingRetentionDays: number | undefined;
   /** How much the server logs (server/log.ts); info and above never include what people said. */
   logLevel: LogLevel;
   /** GET /metrics answers only `Authorization: Bearer <metricsToken>`; undefined: there is no /metrics. */
@@ -278,6 +281,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     recognition: { maxConcurrent: v.STT_MAX_CONCURRENT, maxPerPerson: v.STT_MAX_PER_PERSON },
     maxSessions: v.MAX_SESSIONS ?? defaultMaxSessions(chosen.value.stt.kind),
     agentContext: { maxTurns: v.AGENT_CONTEXT_TURNS, maxChars: v.AGENT_CONTEXT_CHARS },
+    recordingRetentionDays: v.RECORDING_RETENTION_DAYS,
     logLevel: v.LOG_LEVEL,
     metricsToken: v.METRICS_TOKEN,
     appRoot,

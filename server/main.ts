@@ -11,6 +11,7 @@ import next from 'next';
 import { ConfigError, loadConfig } from './config';
 import { createAuth, resolveAuthSecret } from './auth/auth';
 import { openDatabase, DatabaseInUseError } from './store/database';
+import { startRecordingRetention } from './store/recording-retention';
 import { setRuntime } from './runtime';
 import { SocketServer } from './socket/upgrade';
 import { createProviders } from './providers';
@@ -35,6 +36,7 @@ async function main() {
     log.warn('AUTH_SECRET is not set: the auth secret generated in DATA_DIR is this instance\'s alone. Set the same AUTH_SECRET on every instance sharing this PostgreSQL.');
   }
   const auth = createAuth(database.db, config, resolveAuthSecret(config));
+  const retention = config.recordingRetentionDays ? startRecordingRetention({ db: database.db, days: config.recordingRetentionDays, log }) : null;
   const providers = await createProviders(config);
   if (providers.recogniserPool) metrics.watchRecognisers(providers.recogniserPool);
   const runtime = { config, db: database.db, auth, voices: async () => (await providers.tts.voices?.()) ?? [] };
@@ -95,6 +97,7 @@ async function main() {
     server.closeAllConnections();
     await app.close().catch(() => {});
     await providers.close();
+    await retention?.stop();
     await database.close();
     setRuntime(undefined);
     process.exit(0);

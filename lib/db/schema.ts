@@ -195,10 +195,40 @@ export const personSettings = pgTable('person_settings', {
   systemPrompt: text('system_prompt'),
   /** One of the configured voice engine's voices; null: the configured one. */
   voice: text('voice'),
+  /** Keep the audio of their conversations (turn_audio), from their next conversation on. Off unless they turn it on. */
+  keepAudio: boolean('keep_audio').notNull().default(false),
   updatedAt: updatedAt(),
 });
+
+/** PostgreSQL's byte string; drizzle has none built in. PGlite reads it as a Uint8Array, node-postgres as a Buffer. */
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType: () => 'bytea',
+  toDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength)),
+});
+
+/**
+ * A turn's audio, for people who keep it (person_settings.keep_audio): what they said as the
+ * recogniser heard it, or what the agent sent up to where it was cut. In the database, not in
+ * files, so that every instance on one PostgreSQL serves it; gone with its turn.
+ */
+export const turnAudio = pgTable(
+  'turn_audio',
+  {
+    turnId: uuid('turn_id')
+      .primaryKey()
+      .references(() => turns.id, { onDelete: 'cascade' }),
+    /** The file's media type, e.g. `audio/ogg; codecs=opus`. */
+    mimeType: text('mime_type').notNull(),
+    durationMs: integer('duration_ms').notNull(),
+    audio: bytea('audio').notNull(),
+    /** RECORDING_RETENTION_DAYS counts from here. */
+    createdAt: createdAt(),
+  },
+  (t) => [index('turn_audio_created_at_idx').on(t.createdAt)],
+);
 
 export type ConversationRow = typeof conversations.$inferSelect;
 export type TurnRow = typeof turns.$inferSelect;
 export type NewTurn = typeof turns.$inferInsert;
+export type TurnAudioRow = typeof turnAudio.$inferSelect;
 export type ApiTokenRow = typeof apiTokens.$inferSelect;

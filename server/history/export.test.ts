@@ -19,6 +19,7 @@ const turn = (position: number, role: 'user' | 'agent', text: string, startedAt:
   sttProvider: null,
   agentProvider: null,
   ttsProvider: null,
+  audio: null,
   ...extra,
 });
 
@@ -72,6 +73,27 @@ describe('the JSON export', () => {
     expect(file.filename).toBe('parley-2025-01-31-what-can-you-do.json');
     expect(file.contentType).toBe('application/json; charset=utf-8');
     expect(JSON.parse(file.body)).toEqual(JSON.parse(JSON.stringify({ exportVersion: 1, exportedAt: '2025-03-01T00:00:00.000Z', ...detail })));
+  });
+});
+
+describe('recordings in the export', () => {
+  const ogg = new Uint8Array([0x4f, 0x67, 0x67, 0x53, 0, 2, 255]);
+  const withAudio: ConversationDetail = {
+    ...detail,
+    turns: [turn(0, 'user', 'what can you do', '2025-01-31T09:30:01Z', { audio: { mimeType: 'audio/ogg; codecs=opus', durationMs: 1460 } }), ...detail.turns.slice(1)],
+  };
+
+  it('the JSON carries each kept recording as base64 beside its type and length', () => {
+    const file = exportConversation(withAudio, 'json', new Date(), new Map([[withAudio.turns[0].id, { mimeType: 'audio/ogg; codecs=opus', durationMs: 1460, audio: ogg }]]));
+    const turns = JSON.parse(file.body).turns;
+    expect(turns[0].audio).toEqual({ mimeType: 'audio/ogg; codecs=opus', durationMs: 1460, data: Buffer.from(ogg).toString('base64') });
+    expect(turns[1].audio).toBeNull();
+  });
+
+  it('the Markdown says which turns have one', () => {
+    const markdown = toMarkdown(withAudio);
+    expect(markdown).toContain('**You** (09:30:01): what can you do *(recording kept: 1.5 s, in the JSON export)*');
+    expect(markdown.match(/recording kept/g)).toHaveLength(1);
   });
 });
 

@@ -3,6 +3,7 @@
  * docs/history-export.md) or Markdown to read. Times in Markdown are UTC: the server does not
  * know the reader's time zone.
  */
+import type { EncodedAudio } from '../audio/ogg-opus';
 import type { ConversationSummary, StoredTurn } from '../store/history';
 import type { ExportFormat } from './params';
 
@@ -20,11 +21,18 @@ export interface ExportFile {
   body: string;
 }
 
-export function exportConversation(detail: ConversationDetail, format: ExportFormat, now = new Date()): ExportFile {
+/**
+ * `audio`: the kept recordings by turn id, which the JSON carries in each turn's `audio.data`
+ * (base64 of the file); the Markdown only says a recording exists.
+ */
+export function exportConversation(detail: ConversationDetail, format: ExportFormat, now = new Date(), audio: ReadonlyMap<string, EncodedAudio> = new Map()): ExportFile {
   const filename = `${fileStem(detail.conversation)}.${format === 'json' ? 'json' : 'md'}`;
-  return format === 'json'
-    ? { filename, contentType: 'application/json; charset=utf-8', body: `${JSON.stringify({ exportVersion: EXPORT_VERSION, exportedAt: now, ...detail }, null, 2)}\n` }
-    : { filename, contentType: 'text/markdown; charset=utf-8', body: toMarkdown(detail) };
+  if (format === 'markdown') return { filename, contentType: 'text/markdown; charset=utf-8', body: toMarkdown(detail) };
+  const turns = detail.turns.map((turn) => {
+    const kept = turn.audio && audio.get(turn.id);
+    return kept ? { ...turn, audio: { ...turn.audio, data: Buffer.from(kept.audio).toString('base64') } } : turn;
+  });
+  return { filename, contentType: 'application/json; charset=utf-8', body: `${JSON.stringify({ exportVersion: EXPORT_VERSION, exportedAt: now, ...detail, turns }, null, 2)}\n` };
 }
 
 /** "parley-2025-01-31-what-is-twelve-times-seven": ASCII only, so every browser keeps it as is. */
@@ -51,7 +59,8 @@ export function toMarkdown({ conversation, turns }: ConversationDetail): string 
     // A conversation continued on another day says which day each later turn was on.
     const time = utcDate(turn.startedAt) === utcDate(started) ? utcTime(turn.startedAt) : `${utcDate(turn.startedAt)} ${utcTime(turn.startedAt)}`;
     const text = escapeMarkdown(turn.text.replace(/\s+/g, ' ').trim()) || '*(nothing heard)*';
-    lines.push('', `**${speaker}** (${time}): ${text}${turn.interrupted ? ' *(interrupted)*' : ''}`);
+    const recording = turn.audio ? ` *(recording kept: ${(turn.audio.durationMs / 1000).toFixed(1)} s, in the JSON export)*` : '';
+    lines.push('', `**${speaker}** (${time}): ${text}${turn.interrupted ? ' *(interrupted)*' : ''}${recording}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -13,6 +13,7 @@ describe('the Content-Security-Policy', () => {
       'style-src': "'self' 'nonce-abc123=='",
       'style-src-attr': "'unsafe-inline'",
       'connect-src': "'self' ws://localhost:3000",
+      'media-src': "'self'",
       'object-src': "'none'",
       'base-uri': "'self'",
       'form-action': "'self'",

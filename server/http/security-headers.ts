@@ -29,6 +29,9 @@ export function contentSecurityPolicy(options: { nonce: string; publicUrl: strin
     "style-src-attr 'unsafe-inline'",
     // 'self' covers the same origin over ws(s) in current browsers; the origin is spelt out for the others.
     `connect-src 'self' ${socketOrigin}`,
+    // Kept recordings play straight from their route (/api/conversations/:id/turns/:turnId/audio):
+    // our origin only, no blob: or data: audio (default-src says as much; spelt out for readers).
+    "media-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",

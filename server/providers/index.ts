@@ -81,6 +81,8 @@ export async function createProviders(config: Config): Promise<Providers> {
   const voice = createTts(config.providers);
   const tts = await resampledTo16kHz(voice);
   const agent = createAgent(config.providers.agent);
+  // The embedded voice says sorry when a turn fails, also when a hosted voice is what failed.
+  const apologyVoice = config.providers.tts.kind === 'flite' ? tts : createFliteVoices(config.providers.fliteVoice);
   // Ready once the engines that load something (the embedded recogniser, Flite) are warm.
   const warm = Promise.all([readyOf(recogniser), readyOf(voice)]).then(() => {});
   warm.catch(() => {}); // reported through ready()
@@ -88,10 +90,11 @@ export async function createProviders(config: Config): Promise<Providers> {
     stt,
     tts,
     agent,
+    apologyVoice,
     ready: () => warm,
     recogniserPool: pool && (() => pool.stats()),
     close: async () => {
-      await Promise.allSettled([stt.close(), tts.close()]);
+      await Promise.allSettled([stt.close(), tts.close(), apologyVoice === tts ? undefined : apologyVoice.close()]);
     },
   };
 }

@@ -94,12 +94,18 @@ describe('Whisper-style recognition, an LLM and an OpenAI-style voice', () => {
     speech.script = { status: 500 };
     await client.speak('q1', utterance);
     expect(await client.next('error')).toMatchObject({ code: 'tts_failed', message: 'Speech synthesis failed: The speech synthesis server refused the request (HTTP 500): it failed; try again.' });
+    // The hosted voice failed: the embedded one says sorry, through the same socket audio.
+    const apology = await client.next('agent.text', (t) => t.final && t.text.startsWith('Sorry'));
+    expect(await client.next('agent.audio.end', (e) => e.utteranceId === apology.utteranceId)).toMatchObject({ reason: 'completed' });
 
     speech.script = {};
     transcriptions.script = { status: 401 };
     let from = client.received.length;
     await client.speak('q2', utterance);
     expect(await client.next('error', () => true, { from })).toMatchObject({ code: 'stt_failed', utteranceId: 'q2', message: 'Speech recognition failed: The speech recognition server refused the request (HTTP 401): check STT_API_KEY. Please say that again.' });
+    const sorry = await client.next('agent.text', (t) => t.final, { from });
+    expect(sorry.text).toMatch(/say it again/);
+    await client.next('agent.audio.end', (e) => e.utteranceId === sorry.utteranceId, { from });
 
     transcriptions.script = {};
     from = client.received.length;

@@ -6,7 +6,9 @@ import { encodeAudioChunk } from '../audio/base64-pcm';
 import { metrics } from '../metrics';
 import type { Database } from '../store/database';
 import { appendTurn, truncateAgentTurn, updateAgentTurn } from '../store/conversations';
+import { saveTurnAudio } from '../store/turn-audio';
 import { PacedAudioOutput } from '../voice/audio-out';
+import { TurnAudioRecording, withRecording } from '../voice/recording';
 import type { ContextBounds } from '../voice/conversation';
 import { VoiceSession, type VoiceProviders } from '../voice/session';
 import type { TurnStore, TurnToStore } from '../voice/turn-recorder';
@@ -32,7 +34,9 @@ export function createSocketVoiceSession(
       if ('agentLatencyMs' in changes) observeStoredTurn(log, { ...changes, id: turnId, role: 'agent', utteranceId: '', startedAt: new Date(), endedAt: new Date() });
     },
   };
-  const session = new VoiceSession({
+  // People who keep their audio (Settings): the session's input, output and stored turns are tapped for it.
+  const recording = context.settings.keepAudio ? new TurnAudioRecording({ save: (turnId, audio) => saveTurnAudio(deps.db, turnId, audio), log }) : null;
+  const session = new VoiceSession(withRecording(recording, {
     providers: personal(deps.providers, context.settings),
     events: out,
     owner: context.userId,
@@ -44,15 +48,21 @@ export function createSocketVoiceSession(
     }),
     store,
     log,
-  });
+  }));
   return {
-    handle: (input) => session.handle(input),
+    handle: (input) => {
+      recording?.tapInput(input);
+      session.handle(input);
+    },
     handleOther: (message) => {
       if (message.type === 'rtc.offer') {
         out.send({ type: 'error', code: 'rtc_failed', message: 'WebRTC is not available on this server; use the WebSocket audio path.', fatal: false });
       }
     },
-    close: () => session.close(),
+    close: async () => {
+      await session.close();
+      await recording?.close();
+    },
   };
 }
 
@@ -70,6 +80,7 @@ function personal(providers: VoiceProviders, settings: PersonSettings): VoicePro
   const { systemPrompt, voice } = settings;
   return {
     stt: providers.stt,
+    apologyVoice: providers.apologyVoice,
     agent: systemPrompt ? { name: agent.name, reply: (request) => agent.reply({ ...request, systemPrompt }) } : agent,
     tts: voice
       ? { name: tts.name, sampleRate: tts.sampleRate, synthesize: (request) => tts.synthesize({ ...request, voice }), close: async () => {} }

@@ -7,7 +7,7 @@
  * connection where nobody spoke is not a conversation worth showing.
  */
 import { and, asc, desc, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
-import { conversations, TEXT_SEARCH_CONFIG, turns } from '../../lib/db/schema';
+import { conversations, TEXT_SEARCH_CONFIG, turnAudio, turns } from '../../lib/db/schema';
 import type { Database } from './database';
 
 export interface ConversationSummary {
@@ -43,6 +43,8 @@ export interface StoredTurn {
   sttProvider: string | null;
   agentProvider: string | null;
   ttsProvider: string | null;
+  /** Its kept recording (GET /api/conversations/:id/turns/:turnId/audio), or null: none kept. */
+  audio: { mimeType: string; durationMs: number } | null;
 }
 
 /**
@@ -113,7 +115,7 @@ export async function findConversationSummary(db: Database, userId: string, conv
 
 /** A conversation's turns in the order they were taken. */
 export async function listStoredTurns(db: Database, conversationId: string): Promise<StoredTurn[]> {
-  return db
+  const rows = await db
     .select({
       id: turns.id,
       position: turns.position,
@@ -131,10 +133,17 @@ export async function listStoredTurns(db: Database, conversationId: string): Pro
       sttProvider: turns.sttProvider,
       agentProvider: turns.agentProvider,
       ttsProvider: turns.ttsProvider,
+      audioMimeType: turnAudio.mimeType,
+      audioDurationMs: turnAudio.durationMs,
     })
     .from(turns)
+    .leftJoin(turnAudio, eq(turnAudio.turnId, turns.id))
     .where(eq(turns.conversationId, conversationId))
     .orderBy(asc(turns.position));
+  return rows.map(({ audioMimeType, audioDurationMs, ...turn }) => ({
+    ...turn,
+    audio: audioMimeType !== null && audioDurationMs !== null ? { mimeType: audioMimeType, durationMs: audioDurationMs } : null,
+  }));
 }
 
 // ── Cursors ──────────────────────────────────────────────────────────────────────────────

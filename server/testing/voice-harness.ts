@@ -10,7 +10,8 @@ import type { Tts, TtsRequest } from '../providers/tts/types';
 import { PacedAudioOutput } from '../voice/audio-out';
 import { VoiceSession, type SessionLimits } from '../voice/session';
 import type { SessionInput } from '../voice/events';
-import type { TurnToStore } from '../voice/turn-recorder';
+import type { TurnStore, TurnToStore } from '../voice/turn-recorder';
+import type { TurnAudioRecording } from '../voice/recording';
 
 /** A promise that never settles until `release` is called: a stalled engine on demand. */
 export class Gate {
@@ -157,23 +158,32 @@ export class VoiceHarness {
   private waiters: Array<() => void> = [];
   private utterances = 0;
 
-  constructor(options: { stt?: ScriptedStt; agent?: ScriptedAgent; tts?: ToneTts; limits?: Partial<SessionLimits> } = {}) {
+  /** The voice that says sorry when a turn fails, when the test gives one. */
+  readonly apologyVoice: ToneTts | undefined;
+  /** Taps the session's input, output and store the way a transport does when audio is kept. */
+  readonly recording: TurnAudioRecording | undefined;
+
+  constructor(options: { stt?: ScriptedStt; agent?: ScriptedAgent; tts?: ToneTts; apologyVoice?: ToneTts; limits?: Partial<SessionLimits>; recording?: TurnAudioRecording } = {}) {
+    this.recording = options.recording;
     this.stt = options.stt ?? new ScriptedStt();
     this.agent = options.agent ?? new ScriptedAgent();
     this.tts = options.tts ?? new ToneTts();
+    this.apologyVoice = options.apologyVoice;
     const push = (message: ServerMessage) => {
       this.messages.push(message);
       for (const wake of this.waiters.splice(0)) wake();
     };
     this.session = new VoiceSession({
-      providers: { stt: this.stt, agent: this.agent, tts: this.tts },
+      providers: { stt: this.stt, agent: this.agent, tts: this.tts, apologyVoice: this.apologyVoice },
       events: { send: push },
       limits: options.limits,
-      output: new PacedAudioOutput({
-        // The frame's audio is not looked at by the rules' tests: a marker keeps them cheap.
-        sendFrame: (utteranceId, sequence) => push({ type: 'agent.audio.chunk', utteranceId, sequence, timestamp: Date.now(), audio: '' }),
-      }),
-      store: {
+      output: this.tapped(
+        new PacedAudioOutput({
+          // The frame's audio is not looked at by the rules' tests: a marker keeps them cheap.
+          sendFrame: (utteranceId, sequence) => push({ type: 'agent.audio.chunk', utteranceId, sequence, timestamp: Date.now(), audio: '' }),
+        }),
+      ),
+      store: this.tappedStore({
         append: async (turn) => void this.stored.push(turn),
         truncate: async (turnId, heardText) => {
           const index = this.stored.findIndex((t) => t.id === turnId);
@@ -185,11 +195,20 @@ export class VoiceHarness {
           const turn = this.stored.find((t) => t.id === turnId);
           if (turn) Object.assign(turn, changes);
         },
-      },
+      }),
     });
   }
 
+  private tapped(output: PacedAudioOutput) {
+    return this.recording ? this.recording.tapOutput(output) : output;
+  }
+
+  private tappedStore(store: TurnStore): TurnStore {
+    return this.recording ? this.recording.tapStore(store) : store;
+  }
+
   input(input: SessionInput): void {
+    this.recording?.tapInput(input);
     this.session.handle(input);
   }
 

@@ -36,6 +36,8 @@ export interface ReplyOutcome {
   /** Where each sentence lies in the audio sent, to cut the text at a later playedMs. */
   sentences: readonly SpokenSentence[];
   sentMs: number;
+  /** Set when the reply ended because a stage failed (the client got an `error` with this code). */
+  failure?: ErrorCode;
 }
 
 export interface AgentReplyDeps {
@@ -57,6 +59,7 @@ export class AgentReply {
   private firstAudioAt: number | null = null;
   private visible = false;
   private audio: UtteranceAudio | null = null;
+  private failure: ErrorCode | undefined;
   readonly startedAt = new Date();
   private settle!: (outcome: ReplyOutcome) => void;
   private settled = false;
@@ -177,6 +180,7 @@ export class AgentReply {
   private fail(code: ErrorCode, message: string): void {
     if (this.settled || this.controller.signal.aborted) return;
     const wasVisible = this.visible;
+    this.failure = code;
     const outcome = this.stop();
     this.deps.events.send({ type: 'error', code, message, utteranceId: this.utteranceId, fatal: false });
     if (wasVisible) {
@@ -198,6 +202,7 @@ export class AgentReply {
       firstAudioAt: this.firstAudioAt,
       sentences: this.sentences,
       sentMs,
+      ...(this.failure && { failure: this.failure }),
     };
     this.settle(outcome);
     return outcome;

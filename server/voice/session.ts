@@ -11,7 +11,9 @@ import type { Agent, AgentMessage } from '../providers/agent/types';
 import { isProviderTimeout } from '../providers/errors';
 import type { Stt } from '../providers/stt/types';
 import type { Tts } from '../providers/tts/types';
+import type { ErrorCode } from '../../lib/contract/messages';
 import { AgentReply, type ReplyLimits, type ReplyOutcome } from './agent-reply';
+import { apologyAgent, apologyFor, withoutErrors } from './apology';
 import type { AudioOutput } from './audio-out';
 import { Conversation, type ContextBounds } from './conversation';
 import type { SessionEvent, SessionEvents, SessionInput } from './events';
@@ -24,6 +26,8 @@ export interface VoiceProviders {
   stt: Stt;
   agent: Agent;
   tts: Tts;
+  /** The embedded voice, which says sorry when a turn fails (server/voice/apology.ts); none: silence. */
+  apologyVoice?: Tts;
 }
 
 export type SessionState = 'listening' | 'user-speaking' | 'thinking' | 'agent-speaking';
@@ -169,6 +173,7 @@ export class VoiceSession {
     }
     this.turns.settle(utterance, text);
     this.advance();
+    if (utterance.failed) this.apologise('stt_failed');
   }
 
   /**
@@ -210,9 +215,30 @@ export class VoiceSession {
         if (this.current === inFlight) this.current = null;
         this.recordReply(outcome, answers, marks);
         this.advance();
+        if (outcome.failure) this.apologise(outcome.failure);
       }),
     );
     reply.start(this.conversation.agentContext(), this.output.begin(reply.utteranceId));
+  }
+
+  /**
+   * A turn failed: say sorry in the embedded voice, unless someone is speaking or something is
+   * still to be answered. Spoken like a reply (barge-in stops it) but never stored.
+   */
+  private apologise(code: ErrorCode): void {
+    const voice = this.options.providers.apologyVoice;
+    if (!voice || this.closing || this.state !== 'listening') return;
+    const agent = apologyAgent(apologyFor(code));
+    const reply = new AgentReply(`agent-${++this.replies}`, { agent, tts: voice, events: withoutErrors(this.options.events), limits: this.limits });
+    const inFlight: ReplyInFlight = { reply, answers: [] };
+    this.current = inFlight;
+    this.track(
+      reply.outcome.then(() => {
+        if (this.current === inFlight) this.current = null;
+        this.advance();
+      }),
+    );
+    reply.start([], this.output.begin(reply.utteranceId));
   }
 
   private recordReply(outcome: ReplyOutcome, answers: HeardUtterance[], marks: { speechEndAt: number; requestedAt: number }): void {

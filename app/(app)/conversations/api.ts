@@ -35,6 +35,8 @@ export interface StoredTurn {
   agentLatencyMs: number | null;
   ttsLatencyMs: number | null;
   voiceToVoiceMs: number | null;
+  /** Its kept recording (people who keep their audio), or null. */
+  audio: { mimeType: string; durationMs: number } | null;
 }
 
 export interface ConversationWithTurns {
@@ -51,6 +53,10 @@ export const LIVE_REFRESH_MS = 3_000;
 
 export function conversationUrl(id: string): string {
   return `/api/conversations/${encodeURIComponent(id)}`;
+}
+
+export function turnAudioUrl(conversationId: string, turnId: string): string {
+  return `${conversationUrl(conversationId)}/turns/${encodeURIComponent(turnId)}/audio`;
 }
 
 export function exportUrl(id: string, format: ExportFormat): string {

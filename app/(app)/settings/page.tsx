@@ -1,4 +1,5 @@
 import { ApiTokens } from './api-tokens';
+import { RecordingSettings } from './recording-settings';
 import { VoiceSettings } from './voice-settings';
 
 export const metadata = { title: 'Settings · Parley' };
@@ -8,6 +9,7 @@ export default function SettingsPage() {
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Settings</h1>
       <VoiceSettings />
+      <RecordingSettings />
       <ApiTokens />
     </div>
   );

@@ -30,6 +30,8 @@ describe('/api/settings', () => {
     expect(await response.json()).toEqual({
       systemPrompt: null,
       voice: null,
+      keepAudio: false,
+      recordings: { count: 0, bytes: 0, retentionDays: null },
       voices: ['kal16', 'slt', 'rms', 'awb'],
       agentTakesPrompt: false,
       defaults: { systemPrompt: null, voice: 'kal16' },
@@ -49,12 +51,22 @@ describe('/api/settings', () => {
     expect(await (await fetch(`${baseUrl}/api/settings`, { headers: { authorization: `Bearer ${token}` } })).json()).toMatchObject({ systemPrompt: null, voice: null });
   });
 
+  it('keeps audio only once asked, and leaves it as it is when a save does not mention it', async () => {
+    const carol = await signUp(baseUrl, 'Carol');
+    expect(await (await get(carol)).json()).toMatchObject({ keepAudio: false });
+    expect(await (await put(carol, { systemPrompt: null, voice: null, keepAudio: true })).json()).toMatchObject({ keepAudio: true });
+    expect(await (await put(carol, { systemPrompt: 'Be brief.', voice: null })).json()).toMatchObject({ systemPrompt: 'Be brief.', keepAudio: true });
+    expect(await (await get(bob)).json()).toMatchObject({ keepAudio: false });
+    expect(await (await put(carol, { systemPrompt: null, voice: null, keepAudio: false })).json()).toMatchObject({ keepAudio: false });
+  });
+
   it('says what is wrong with a bad body', async () => {
     const cases: Array<[unknown, RegExp]> = [
       [{ systemPrompt: 'x'.repeat(4001), voice: null }, /^systemPrompt: systemPrompt must be at most 4000 characters$/],
       [{ systemPrompt: null, voice: 'darth' }, /^voice: "darth" is not a voice of this server; choose one of kal16, slt, rms, awb, or null for the default\.$/],
       [{ systemPrompt: 42, voice: null }, /^systemPrompt: systemPrompt must be a string, or null for the default$/],
       [{ voice: null }, /^systemPrompt: systemPrompt must be a string, or null for the default$/],
+      [{ systemPrompt: null, voice: null, keepAudio: 'yes' }, /^keepAudio: keepAudio must be true or false \(or left out to keep it as it is\)$/],
     ];
     for (const [body, message] of cases) {
       const response = await put(bob, body);

@@ -5,6 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useRef, useState, type FormEvent } from 'react';
 import { ApiError, fetchJson } from '../../../fetch-json';
 import { conversationUrl, exportUrl, LIVE_REFRESH_MS, type ConversationWithTurns, type StoredTurn } from '../api';
+import { TurnRecording } from './turn-recording';
 import { Problem } from '../problem';
 import { formatDateTime, formatDuration, formatMs, formatTimeOfDay, plural } from '../format';
 import { LatencyChart } from './latency-chart';
@@ -64,7 +65,7 @@ export function ConversationView({ id }: { id: string }) {
       <ol aria-label="Transcript" className="space-y-4">
         {turns.length === 0 && <li className="text-slate-500">Nothing has been said yet.</li>}
         {turns.map((turn) => (
-          <TurnBubble key={turn.id} turn={turn} />
+          <TurnBubble key={turn.id} conversationId={id} turn={turn} />
         ))}
       </ol>
 
@@ -80,7 +81,7 @@ export function ConversationView({ id }: { id: string }) {
   );
 }
 
-function TurnBubble({ turn }: { turn: StoredTurn }) {
+function TurnBubble({ conversationId, turn }: { conversationId: string; turn: StoredTurn }) {
   const mine = turn.role === 'user';
   return (
     <li data-role={turn.role} data-testid="turn" className={`flex flex-col ${mine ? 'items-end' : 'items-start'}`}>
@@ -92,6 +93,7 @@ function TurnBubble({ turn }: { turn: StoredTurn }) {
             interrupted
           </span>
         )}
+        {turn.audio && <TurnRecording conversationId={conversationId} turnId={turn.id} durationMs={turn.audio.durationMs} />}
       </div>
       {/* Plain text children: React escapes it, so a stored "<img onerror=…>" shows as written. */}
       <p

@@ -18,6 +18,7 @@ function turn(role: 'user' | 'agent', fields: Partial<StoredTurn> = {}): StoredT
     agentLatencyMs: null,
     ttsLatencyMs: null,
     voiceToVoiceMs: null,
+    audio: null,
     ...fields,
   };
 }

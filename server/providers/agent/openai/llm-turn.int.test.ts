@@ -95,6 +95,10 @@ it('reports a failing model as agent_failed, without the key, and answers the ne
   expect(error).toMatchObject({ code: 'agent_failed', fatal: false, message: 'The agent failed to reply: The language model server refused the request (HTTP 401): check AGENT_API_KEY.' });
   expect(server.output()).toMatch(/\[agent\] .* answered HTTP 401: .*\[redacted\]/);
   expect(server.output()).not.toContain('sk-integration-test-key');
+  // The embedded voice says sorry (never stored, never context); the person lets it finish.
+  const apology = await client.next('agent.text', (t) => t.final, { timeoutMs: 30_000 });
+  expect(apology.text).toMatch(/^Sorry, something went wrong/);
+  expect(await client.next('agent.audio.end', (e) => e.utteranceId === apology.utteranceId, { timeoutMs: 30_000 })).toMatchObject({ reason: 'completed' });
 
   fake.script = { tokens: tokensOf('Now it works.') };
   const from = client.received.length;
