@@ -1,5 +1,6 @@
 /**
- * Barge-in in Chromium (issue 8, rule 4: nothing stale plays). The fake microphone asks
+ * Barge-in in Chromium on the socket path (`?transport=socket`: this page's VAD decides it;
+ * over WebRTC the server does: webrtc-barge-in.spec.ts) (issue 8, rule 4: nothing stale plays). The fake microphone asks
  * "what can you do" (a long answer), then, while the agent answers, "what is two plus two".
  * The page must stop the answer at once and play none of it afterwards, answer the new
  * question, and the stored answer must hold only what was heard.
@@ -14,10 +15,9 @@ import { expect, test, type Page } from '@playwright/test';
 import { writeFile } from 'node:fs/promises';
 import type { PlaybackLogEntry } from '../app/(app)/talk/voice-client';
 import { composeReply } from '../server/providers/agent/builtin';
-import { ContractClient } from '../server/testing/contract-client';
-import { closeSpeechEngines, synthesizeSpeech } from '../server/testing/test-speech';
 import { withFakeMicrophone } from './chromium';
 import { signUp } from './sign-up';
+import { warmUpRecogniser } from './warm-up';
 
 test.use({ launchOptions: withFakeMicrophone('barge-in.wav') });
 
@@ -66,24 +66,6 @@ async function injectLateChunks(page: Page): Promise<Map<string, number[]>> {
   return late;
 }
 
-/**
- * The fake microphone runs on a fixed schedule, so the first answer must start within a few
- * seconds. The first utterance a fresh server recognises is several times slower than later
- * ones (cold model pages and code), so one throwaway utterance goes over the contract first,
- * on its own connection (and conversation) of the same person.
- */
-async function warmUpRecogniser(page: Page, baseURL: string): Promise<void> {
-  const session = (await page.context().cookies()).find((c) => c.name === 'better-auth.session_token');
-  const client = await ContractClient.connect(baseURL, { cookie: `${session!.name}=${session!.value}` });
-  try {
-    await client.speak('warm-up', await synthesizeSpeech('hello', { trailingSilenceMs: 300 }));
-    await client.next('transcript.final', (m) => m.utteranceId === 'warm-up', { timeoutMs: EVENT_TIMEOUT });
-  } finally {
-    await client.close();
-    await closeSpeechEngines();
-  }
-}
-
 const playbackLog = (page: Page) => page.evaluate(() => window.__parleyPlaybackLog ?? []);
 
 test.afterEach(async ({ page }, testInfo) => {
@@ -101,8 +83,9 @@ test('speaking over the agent stops its answer at once, none of it plays afterwa
     window.__parleyPlaybackLog = [];
   });
   await signUp(page, 'barger');
-  await warmUpRecogniser(page, baseURL!);
+  await warmUpRecogniser(page, baseURL!, EVENT_TIMEOUT);
   const late = await injectLateChunks(page);
+  await page.goto('/talk?transport=socket');
   await page.getByLabel('Echo cancellation').uncheck();
   await page.getByRole('button', { name: 'Start talking' }).click();
 

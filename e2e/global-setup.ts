@@ -11,7 +11,16 @@ export const FAKE_MIC_TEXT = {
   question: 'what is twelve times seven',
   /** A question with a long answer (about 8.7 s of speech), then one spoken over that answer. */
   bargeIn: { question: 'what can you do', overTheAnswer: 'what is two plus two' },
+  /** Over WebRTC (webrtc-*.spec.ts). */
+  webrtcQuestion: 'what is nine times six',
+  webrtcBargeIn: { question: 'what can you do', overTheAnswer: 'what is nine times six' },
 } as const;
+
+/**
+ * Silence before the first words over WebRTC: the fake microphone starts at getUserMedia, and
+ * the peer connection takes 1–2.6 s (field notes) plus a loaded machine's share to come up.
+ */
+export const WEBRTC_LEAD_MS = 5000;
 
 /**
  * Silence between the end of the barge-in question and the one spoken over its answer. The
@@ -32,5 +41,9 @@ export default async function globalSetup() {
     await synthesizeSpeech(overTheAnswer, { trailingSilenceMs: 4000, seed: 2 }),
   ]);
   await writeFile(path.join(FAKE_MIC_DIR, 'barge-in.wav'), encodeWav(bargeIn, SPEECH_SAMPLE_RATE));
+  await writeSpeechWav(path.join(FAKE_MIC_DIR, 'webrtc-question.wav'), FAKE_MIC_TEXT.webrtcQuestion, { leadingSilenceMs: WEBRTC_LEAD_MS, trailingSilenceMs: 3000 });
+  // Only the first question: webrtc-barge-in.spec.ts speaks the second one into the peer
+  // connection once the answer is heard (a loaded server's reply latency varies too much for a fixed gap).
+  await writeSpeechWav(path.join(FAKE_MIC_DIR, 'webrtc-barge-in.wav'), FAKE_MIC_TEXT.webrtcBargeIn.question, { leadingSilenceMs: WEBRTC_LEAD_MS, trailingSilenceMs: 1000, seed: 3 });
   await closeSpeechEngines();
 }

@@ -35,7 +35,9 @@ fi
 lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [[ ! -f node_modules/.parley-lock-hash || $(cat node_modules/.parley-lock-hash) != "$lock_hash" ]]; then
   echo "Installing npm packages (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error
+  # onnxruntime-node's CPU build ships in the package; without this its install script fetches
+  # CUDA libraries from outside the npm registry (also in .npmrc, which npm 12 may stop passing on).
+  ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error
   echo "$lock_hash" > node_modules/.parley-lock-hash
 fi
 

@@ -75,6 +75,29 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('turn-taking on server-cut audio', () => {
+    it('defaults to Silero, 200 / 700 ms of silence, and a 120 ms barge-in minimum', () => {
+      expect(loadConfig({}).turns).toEqual({
+        vad: 'silero',
+        endpointing: { startSpeechMs: 60, completeSilenceMs: 200, incompleteSilenceMs: 700, preRollMs: 200 },
+        bargeIn: { minSpeechMs: 120, minWords: 0, echoMarginDb: 12 },
+      });
+    });
+
+    it('takes each setting, and refuses values out of range naming the variable', () => {
+      const config = loadConfig({ VAD: 'webrtc', ENDPOINT_COMPLETE_SILENCE_MS: '300', ENDPOINT_INCOMPLETE_SILENCE_MS: '900', BARGE_IN_MIN_WORDS: '2' });
+      expect(config.turns.vad).toBe('webrtc');
+      expect(config.turns.endpointing).toMatchObject({ completeSilenceMs: 300, incompleteSilenceMs: 900 });
+      expect(config.turns.bargeIn.minWords).toBe(2);
+      expect(() => loadConfig({ VAD: 'energy' })).toThrow(/VAD="energy": must be silero .* or webrtc/);
+      expect(() => loadConfig({ ENDPOINT_COMPLETE_SILENCE_MS: '20' })).toThrow(/ENDPOINT_COMPLETE_SILENCE_MS="20": must be between 60 and 5000 milliseconds/);
+      expect(() => loadConfig({ BARGE_IN_MIN_SPEECH_MS: 'soon' })).toThrow(/BARGE_IN_MIN_SPEECH_MS="soon": must be a number of milliseconds/);
+      expect(() => loadConfig({ ENDPOINT_COMPLETE_SILENCE_MS: '800', ENDPOINT_INCOMPLETE_SILENCE_MS: '700' })).toThrow(
+        /ENDPOINT_INCOMPLETE_SILENCE_MS="700": must be at least ENDPOINT_COMPLETE_SILENCE_MS \(800\)/,
+      );
+    });
+  });
+
   describe('LOG_LEVEL', () => {
     it('is info unless set to one of pino\'s levels', () => {
       expect(loadConfig({}).logLevel).toBe('info');

@@ -54,6 +54,14 @@ function compiles(entry: string): boolean {
   }
 }
 
+/** A whole number in [min, max] of `unit`, e.g. milliseconds. */
+const bounded = (unit: string, min: number, max: number, example: number) =>
+  z.coerce
+    .number({ error: `must be a number of ${unit}, e.g. ${example}` })
+    .int(`must be a whole number of ${unit}, e.g. ${example}`)
+    .min(min, `must be between ${min} and ${max} ${unit}`)
+    .max(max, `must be between ${min} and ${max} ${unit}`);
+
 const trustProxy = z.string().transform((value, ctx): TrustProxy => {
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed) && Number.isSafeInteger(Number(trimmed))) return { hops: Number(trimmed) };
@@ -74,6 +82,28 @@ const modelName = (example: string) => z.string().trim().min(1, `must be a model
 
 export const OPENAI_API = 'https://api.openai.com/v1';
 export const DEEPGRAM_LISTEN = 'wss://api.deepgram.com/v1/listen';
+
+const UDP_PORTS_FORM = 'must be a range of UDP ports, low-high, e.g. 40000-40199 (each call holds one port)';
+const udpPorts = z.string().transform((value, ctx): [number, number] => {
+  const m = /^\s*(\d{1,5})\s*-\s*(\d{1,5})\s*$/.exec(value);
+  const [low, high] = m ? [Number(m[1]), Number(m[2])] : [NaN, NaN];
+  if (!m || low < 1024 || high > 65535 || low >= high) {
+    ctx.addIssue({ code: 'custom', message: `${UDP_PORTS_FORM}; ports 1024-65535, the first below the last` });
+    return z.NEVER;
+  }
+  return [low, high];
+});
+
+const ICE_SERVERS_FORM = 'must be a comma-separated list of stun:, turn: or turns: URLs, e.g. stun:stun.example.com:3478,turn:turn.example.com:3478';
+const iceServerUrls = z.string().transform((value, ctx): string[] => {
+  const urls = value.split(',').map((url) => url.trim());
+  const bad = urls.find((url) => !/^(stun|turns?):[^\s,:/?#]+(:\d{1,5})?(\?transport=(udp|tcp))?$/.test(url));
+  if (bad !== undefined) {
+    ctx.addIssue({ code: 'custom', message: `${ICE_SERVERS_FORM}; ${JSON.stringify(bad)} is not one` });
+    return z.NEVER;
+  }
+  return urls;
+});
 
 const environmentSchema = z.object({
   NODE_ENV: z
@@ -123,6 +153,16 @@ const environmentSchema = z.object({
   AGENT_CONTEXT_TURNS: count(40, 'turns').default(40),
   AGENT_CONTEXT_CHARS: count(12000, 'characters').default(12_000),
   RECORDING_RETENTION_DAYS: count(30, 'days a kept recording is kept (unset: until deleted)').max(36_500, 'must be at most 36500 (100 years); leave it unset to keep recordings until deleted').optional(),
+  VAD: z
+    .enum(['silero', 'webrtc'], { error: 'must be silero (Silero v5, the default) or webrtc (the WebRTC VAD: lighter, more false starts on noise)' })
+    .default('silero'),
+  ENDPOINT_START_SPEECH_MS: bounded('milliseconds', 20, 1000, 60).default(60),
+  ENDPOINT_COMPLETE_SILENCE_MS: bounded('milliseconds', 60, 5000, 200).default(200),
+  ENDPOINT_INCOMPLETE_SILENCE_MS: bounded('milliseconds', 60, 10_000, 700).default(700),
+  ENDPOINT_PRE_ROLL_MS: bounded('milliseconds', 0, 1000, 200).default(200),
+  BARGE_IN_MIN_SPEECH_MS: bounded('milliseconds', 0, 3000, 120).default(120),
+  BARGE_IN_MIN_WORDS: bounded('words', 0, 20, 0).default(0),
+  BARGE_IN_ECHO_MARGIN_DB: bounded('dB', 0, 90, 12).default(12),
   AUTH_RATE_LIMIT: z.coerce
     .number({ error: 'must be a number of attempts per minute, e.g. 10' })
     .int('must be a whole number, e.g. 10')
@@ -133,6 +173,15 @@ const environmentSchema = z.object({
     .min(32, 'must be at least 32 characters, e.g. the output of `openssl rand -base64 32`')
     .optional(),
   TRUST_PROXY: trustProxy.optional(),
+  RTC_ENABLED: z.enum(['true', 'false'], { error: 'must be true (WebRTC audio is offered) or false (the WebSocket audio path only)' }).default('true'),
+  RTC_UDP_PORTS: udpPorts.optional(),
+  RTC_ANNOUNCED_ADDRESS: z
+    .string()
+    .refine((value) => net.isIPv4(value), 'must be the IPv4 address clients reach this server at, e.g. 203.0.113.7 (a container host or NAT address)')
+    .optional(),
+  RTC_ICE_SERVERS: iceServerUrls.optional(),
+  RTC_TURN_USERNAME: z.string().optional(),
+  RTC_TURN_CREDENTIAL: z.string().optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   METRICS_TOKEN: z
     .string()
@@ -142,7 +191,7 @@ const environmentSchema = z.object({
 });
 
 /** Variables whose values are secrets: a bad one is described, never repeated, in the error. */
-const SECRET_VARIABLES = new Set(['AUTH_SECRET', 'METRICS_TOKEN', 'DATABASE_URL']);
+const SECRET_VARIABLES = new Set(['AUTH_SECRET', 'METRICS_TOKEN', 'DATABASE_URL', 'RTC_TURN_CREDENTIAL']);
 
 export type Config = {
   env: 'development' | 'production' | 'test';
@@ -177,13 +226,31 @@ export type Config = {
   agentContext: { maxTurns: number; maxChars: number };
   /** Kept turn audio older than this many days is deleted (at start and hourly); undefined: kept until deleted. */
   recordingRetentionDays: number | undefined;
+  /** Turn-taking on audio the server cuts itself (WebRTC): its VAD, endpointing and barge-in minimum. */
+  turns: {
+    vad: 'silero' | 'webrtc';
+    endpointing: { startSpeechMs: number; completeSilenceMs: number; incompleteSilenceMs: number; preRollMs: number };
+    bargeIn: { minSpeechMs: number; minWords: number; echoMarginDb: number };
+  };
   /** How much the server logs (server/log.ts); info and above never include what people said. */
   logLevel: LogLevel;
   /** GET /metrics answers only `Authorization: Bearer <metricsToken>`; undefined: there is no /metrics. */
   metricsToken: string | undefined;
+  /** WebRTC audio (server/rtc/): whether offers are answered, and how ICE finds a path. */
+  rtc: RtcConfig;
   /** The folder holding package.json, drizzle/ and the Next app. */
   appRoot: string;
 };
+
+export interface RtcConfig {
+  enabled: boolean;
+  /** STUN/TURN servers; none by default (no public STUN unless configured). */
+  iceServers: Array<{ urls: string[]; username?: string; credential?: string }>;
+  /** UDP ports peer connections bind, inclusive; undefined: whatever the system gives. */
+  udpPorts: [number, number] | undefined;
+  /** An IPv4 address clients reach the server at that it cannot see itself (container, 1:1 NAT). */
+  announcedAddress: string | undefined;
+}
 
 export type AgentConfig =
   | { kind: 'builtin' }
@@ -252,6 +319,22 @@ function providerConfig(v: Environment): { ok: true; value: Pick<Config['provide
   return problems.length > 0 ? { ok: false, problems } : { ok: true, value: { agent, stt, tts } };
 }
 
+/** The ICE servers the variables name; TURN needs its credentials. */
+function rtcConfig(v: Environment): { ok: true; value: RtcConfig } | { ok: false; problems: Problem[] } {
+  const urls = v.RTC_ICE_SERVERS ?? [];
+  const turn = urls.filter((url) => url.startsWith('turn'));
+  const stun = urls.filter((url) => url.startsWith('stun'));
+  const problems: Problem[] = [];
+  if (turn.length > 0 && (!v.RTC_TURN_USERNAME || !v.RTC_TURN_CREDENTIAL)) {
+    problems.push({ variable: v.RTC_TURN_USERNAME ? 'RTC_TURN_CREDENTIAL' : 'RTC_TURN_USERNAME', message: 'is required when RTC_ICE_SERVERS names a turn: server: set RTC_TURN_USERNAME and RTC_TURN_CREDENTIAL' });
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  const iceServers: RtcConfig['iceServers'] = [];
+  if (stun.length > 0) iceServers.push({ urls: stun });
+  if (turn.length > 0) iceServers.push({ urls: turn, username: v.RTC_TURN_USERNAME, credential: v.RTC_TURN_CREDENTIAL });
+  return { ok: true, value: { enabled: v.RTC_ENABLED === 'true', iceServers, udpPorts: v.RTC_UDP_PORTS, announcedAddress: v.RTC_ANNOUNCED_ADDRESS } };
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env, appRoot = process.cwd()): Config {
   const parsed = environmentSchema.safeParse(
     // Treat empty variables as unset: `FOO= npm start` should not mean "FOO is the empty string".
@@ -261,8 +344,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ? []
     : parsed.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? '?'), message: issue.message }));
   const chosen = parsed.success ? providerConfig(parsed.data) : undefined;
+  if (parsed.success && parsed.data.ENDPOINT_INCOMPLETE_SILENCE_MS < parsed.data.ENDPOINT_COMPLETE_SILENCE_MS) {
+    problems.push({ variable: 'ENDPOINT_INCOMPLETE_SILENCE_MS', message: `must be at least ENDPOINT_COMPLETE_SILENCE_MS (${parsed.data.ENDPOINT_COMPLETE_SILENCE_MS}): words that end mid-phrase wait longer than a complete request` });
+  }
   if (chosen && !chosen.ok) problems.push(...chosen.problems);
-  if (!parsed.success || !chosen?.ok) {
+  const rtc = parsed.success ? rtcConfig(parsed.data) : undefined;
+  if (rtc && !rtc.ok) problems.push(...rtc.problems);
+  if (!parsed.success || !chosen?.ok || !rtc?.ok || problems.length > 0) {
     const lines = problems.map(({ variable, message }) => `  ${variable}=${shown(variable, env[variable])}: ${message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
@@ -282,8 +370,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxSessions: v.MAX_SESSIONS ?? defaultMaxSessions(chosen.value.stt.kind),
     agentContext: { maxTurns: v.AGENT_CONTEXT_TURNS, maxChars: v.AGENT_CONTEXT_CHARS },
     recordingRetentionDays: v.RECORDING_RETENTION_DAYS,
+    turns: {
+      vad: v.VAD,
+      endpointing: {
+        startSpeechMs: v.ENDPOINT_START_SPEECH_MS,
+        completeSilenceMs: v.ENDPOINT_COMPLETE_SILENCE_MS,
+        incompleteSilenceMs: v.ENDPOINT_INCOMPLETE_SILENCE_MS,
+        preRollMs: v.ENDPOINT_PRE_ROLL_MS,
+      },
+      bargeIn: { minSpeechMs: v.BARGE_IN_MIN_SPEECH_MS, minWords: v.BARGE_IN_MIN_WORDS, echoMarginDb: v.BARGE_IN_ECHO_MARGIN_DB },
+    },
     logLevel: v.LOG_LEVEL,
     metricsToken: v.METRICS_TOKEN,
+    rtc: rtc.value,
     appRoot,
   };
 }

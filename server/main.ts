@@ -16,11 +16,13 @@ import { setRuntime } from './runtime';
 import { SocketServer } from './socket/upgrade';
 import { createProviders } from './providers';
 import { createSocketVoiceSession } from './socket/voice';
+import { createVoiceActivityDetector } from './audio/vad';
 import { createClientAddressStamp } from './http/client-address';
 import { createOperationsEndpoints, createReadiness } from './http/operations';
 import { createSecurityHeaders } from './http/security-headers';
 import { captureConsole, log, setLogLevel } from './log';
 import { metrics } from './metrics';
+import { warmUpDtls } from './rtc/warmup';
 
 async function main() {
   const config = loadConfig();
@@ -43,12 +45,27 @@ async function main() {
   setRuntime(runtime);
 
   const app = next({ dev: config.env === 'development', dir: config.appRoot, hostname: config.host, port: config.port });
+  // The first DTLS handshake costs ~450 ms of CPU: paid here, alongside Next's start, not by the first caller.
+  const rtcWarm = config.rtc.enabled
+    ? warmUpDtls().then(
+        (ms) => log.info({ ms: Math.round(ms) }, 'webrtc warmed up'),
+        (error: unknown) => log.warn({ err: error }, 'webrtc warm-up failed'),
+      )
+    : Promise.resolve();
+  // Loading onnxruntime and the Silero model takes ~0.6 s once: not on the first offer.
+  const vadWarm = config.rtc.enabled
+    ? createVoiceActivityDetector({ kind: config.turns.vad }).then(
+        (vad) => vad.close(),
+        (error: unknown) => log.warn({ err: error }, 'the server VAD could not be loaded'),
+      )
+    : Promise.resolve();
   await app.prepare();
+  await Promise.all([rtcWarm, vadWarm]);
   const handleRequest = app.getRequestHandler();
 
   const sockets = new SocketServer(
     runtime,
-    (context) => createSocketVoiceSession(context, { db: database.db, providers, agentContext: config.agentContext }),
+    (context) => createSocketVoiceSession(context, { db: database.db, providers, agentContext: config.agentContext, turns: config.turns, rtc: config.rtc }),
     // Every open session may speak: its recogniser is warmed when it opens, not at its first word.
     { onSessionsChanged: (speakers) => providers.stt.expectSpeakers?.(speakers) },
   );

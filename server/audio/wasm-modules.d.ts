@@ -38,3 +38,20 @@ declare module '@echogarden/speex-resampler-wasm/simd' {
   const createSpeexResamplerModule: () => Promise<SpeexResamplerModule>;
   export default createSpeexResamplerModule;
 }
+
+declare module '@echogarden/fvad-wasm' {
+  export interface FvadModule extends EmscriptenHeaps {
+    /** A new detector (mode 0, 8 kHz), or 0 when out of memory. */
+    _fvad_new(): number;
+    _fvad_free(state: number): void;
+    _fvad_reset(state: number): void;
+    /** Aggressiveness 0 (least) to 3 (most); returns 0, or -1 for a bad mode. */
+    _fvad_set_mode(state: number, mode: number): number;
+    /** 8000, 16000, 32000 or 48000; returns 0, or -1 for another rate. */
+    _fvad_set_sample_rate(state: number, rate: number): number;
+    /** One 10, 20 or 30 ms frame of int16 samples → 1 voice, 0 none, -1 a bad frame length. */
+    _fvad_process(state: number, frame: number, length: number): number;
+  }
+  const createFvadModule: () => Promise<FvadModule>;
+  export default createFvadModule;
+}

@@ -18,6 +18,8 @@ export interface ConnectionSession {
   handle(input: SessionInput): void;
   /** A message the socket transport does not turn into session input (e.g. rtc.offer). */
   handleOther?(message: Exclude<ClientMessage, { type: `user.audio.${string}` | 'agent.interrupt' }>): void;
+  /** True while another transport (a WebRTC track) carries the user's audio: socket audio is refused. */
+  refusesSocketAudio?(): boolean;
   /** The connection is gone: persist what was said so far and release engines. */
   close(): Promise<void>;
 }
@@ -92,6 +94,9 @@ export function serveConnection(
       case 'user.audio.start':
       case 'user.audio.chunk':
       case 'user.audio.end':
+        if (session.refusesSocketAudio?.()) {
+          return out.send({ type: 'error', code: 'transport_conflict', message: 'A WebRTC track carries your audio: send it there, not as user.audio messages (or close the peer connection first).', utteranceId: message.utteranceId, fatal: false });
+        }
         return audio.handle(message);
       case 'agent.interrupt':
         return session.handle({ type: 'interrupt', utteranceId: message.utteranceId, playedMs: message.playedMs });

@@ -7,6 +7,7 @@ import type { ServerMessage, ServerMessageOf } from '../../lib/contract/messages
 import type { Agent, AgentRequest } from '../providers/agent/types';
 import type { Stt, SttStream, SttStreamOptions } from '../providers/stt/types';
 import type { Tts, TtsRequest } from '../providers/tts/types';
+import type { BargeInRules } from '../voice/barge-in-guard';
 import { PacedAudioOutput } from '../voice/audio-out';
 import { VoiceSession, type SessionLimits } from '../voice/session';
 import type { SessionInput } from '../voice/events';
@@ -50,6 +51,8 @@ export class ScriptedStt implements Stt {
   stallEnd = false;
   readonly recognitions: ScriptedRecognition[] = [];
   private readonly holds = new Map<number, Gate>();
+  /** The partial transcript after each write (default: how many samples it has heard). */
+  partialText: (samples: number, index: number) => string = (samples) => `heard ${samples} samples`;
   constructor(public transcribe: (samples: number, index: number) => string = () => 'hello there') {}
 
   /** The final of recognition `index` waits until the returned gate is released. */
@@ -74,7 +77,7 @@ export class ScriptedStt implements Stt {
     return {
       write: (pcm) => {
         recognition.samples += pcm.length;
-        options.onPartial(`heard ${recognition.samples} samples`);
+        options.onPartial(this.partialText(recognition.samples, recognition.index));
       },
       end: async () => {
         await Promise.resolve();
@@ -156,6 +159,7 @@ export class VoiceHarness {
   readonly tts: ToneTts;
   readonly session: VoiceSession;
   private waiters: Array<() => void> = [];
+  private readonly listeners: Array<(message: ServerMessage) => void> = [];
   private utterances = 0;
 
   /** The voice that says sorry when a turn fails, when the test gives one. */
@@ -163,7 +167,21 @@ export class VoiceHarness {
   /** Taps the session's input, output and store the way a transport does when audio is kept. */
   readonly recording: TurnAudioRecording | undefined;
 
-  constructor(options: { stt?: ScriptedStt; agent?: ScriptedAgent; tts?: ToneTts; apologyVoice?: ToneTts; limits?: Partial<SessionLimits>; recording?: TurnAudioRecording } = {}) {
+  constructor(
+    options: {
+      stt?: ScriptedStt;
+      agent?: ScriptedAgent;
+      tts?: ToneTts;
+      /** Speaks instead of the ToneTts: real speech (Flite) where the agent's audio itself matters. */
+      voice?: Tts;
+      apologyVoice?: ToneTts;
+      limits?: Partial<SessionLimits>;
+      bargeIn?: Partial<BargeInRules>;
+      /** Each agent audio frame as the output sends it (an echo path, a listener). */
+      onAgentFrame?: (frame: Int16Array, utteranceId: string) => void;
+      recording?: TurnAudioRecording;
+    } = {},
+  ) {
     this.recording = options.recording;
     this.stt = options.stt ?? new ScriptedStt();
     this.agent = options.agent ?? new ScriptedAgent();
@@ -171,16 +189,21 @@ export class VoiceHarness {
     this.apologyVoice = options.apologyVoice;
     const push = (message: ServerMessage) => {
       this.messages.push(message);
+      for (const listen of this.listeners) listen(message);
       for (const wake of this.waiters.splice(0)) wake();
     };
     this.session = new VoiceSession({
-      providers: { stt: this.stt, agent: this.agent, tts: this.tts, apologyVoice: this.apologyVoice },
+      providers: { stt: this.stt, agent: this.agent, tts: options.voice ?? this.tts, apologyVoice: this.apologyVoice },
       events: { send: push },
       limits: options.limits,
+      bargeIn: options.bargeIn,
       output: this.tapped(
         new PacedAudioOutput({
           // The frame's audio is not looked at by the rules' tests: a marker keeps them cheap.
-          sendFrame: (utteranceId, sequence) => push({ type: 'agent.audio.chunk', utteranceId, sequence, timestamp: Date.now(), audio: '' }),
+          sendFrame: (utteranceId, sequence, frame) => {
+            push({ type: 'agent.audio.chunk', utteranceId, sequence, timestamp: Date.now(), audio: '' });
+            options.onAgentFrame?.(frame, utteranceId);
+          },
         }),
       ),
       store: this.tappedStore({
@@ -212,6 +235,11 @@ export class VoiceHarness {
     this.session.handle(input);
   }
 
+  /** Calls `listen` with every message sent from now on. */
+  onMessage(listen: (message: ServerMessage) => void): void {
+    this.listeners.push(listen);
+  }
+
   /** Sends a whole user utterance of `ms` milliseconds; returns its id. */
   say(ms = 600, id = `u${++this.utterances}`): string {
     this.startSpeaking(id);
@@ -220,8 +248,9 @@ export class VoiceHarness {
     return id;
   }
 
-  startSpeaking(id = `u${++this.utterances}`): string {
-    this.input({ type: 'utterance.start', utteranceId: id });
+  /** `detectedBy: 'server-vad'`: as the WebRTC bridge opens utterances its VAD found. */
+  startSpeaking(id = `u${++this.utterances}`, detectedBy?: 'server-vad'): string {
+    this.input({ type: 'utterance.start', utteranceId: id, ...(detectedBy && { detectedBy }) });
     return id;
   }
 

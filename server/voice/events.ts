@@ -7,7 +7,12 @@
 import type { ServerMessage } from '../../lib/contract/messages';
 
 export type SessionInput =
-  | { type: 'utterance.start'; utteranceId: string }
+  /**
+   * `detectedBy: 'server-vad'`: the server's own VAD cut it (a WebRTC track), so it must show
+   * enough speech before it may interrupt the agent; a client that cuts its own utterances
+   * decides barge-in itself.
+   */
+  | { type: 'utterance.start'; utteranceId: string; detectedBy?: 'server-vad' }
   /** 16 kHz mono PCM16 of the open utterance. */
   | { type: 'utterance.audio'; utteranceId: string; samples: Int16Array }
   | { type: 'utterance.end'; utteranceId: string }

@@ -128,11 +128,16 @@ describe('an engine fault', () => {
     client.send({ type: 'user.audio.end', utteranceId: 'doomed', timestamp: Date.now() });
     const error = await client.next('error', (e) => e.utteranceId === 'doomed');
     expect(error).toMatchObject({ code: 'stt_failed', fatal: false });
+    // The embedded voice says sorry once the person has stopped; they let it finish.
+    const sorry = await client.next('agent.text', (t) => t.final);
+    expect(sorry.text).toMatch(/say it again/);
+    expect(await client.next('agent.audio.end', (e) => e.utteranceId === sorry.utteranceId)).toMatchObject({ reason: 'completed' });
 
+    const from = client.received.length;
     await client.speak('next', await speech('what is two plus three'), { realtime: true });
-    const final = await client.next('transcript.final', (f) => f.utteranceId === 'next');
+    const final = await client.next('transcript.final', (f) => f.utteranceId === 'next', { from });
     expect(final.text.length).toBeGreaterThan(0);
-    expect((await client.next('agent.audio.end')).reason).toBe('completed');
+    expect((await client.next('agent.audio.end', () => true, { from })).reason).toBe('completed');
     await client.close();
   });
 });

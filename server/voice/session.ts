@@ -3,7 +3,8 @@
  * input (utterance start, 16 kHz frames, end, interrupt); it sends contract events and writes
  * agent speech to an AudioOutput. Listening → the person speaking → thinking → the agent
  * speaking → listening, with barge-in. What it keeps is in Conversation, the person's side
- * of the rules in UserTurns, one reply in AgentReply.
+ * of the rules in UserTurns, one reply in AgentReply, the barge-in minimum for utterances the
+ * server's VAD cut in BargeInGuard.
  */
 import { randomUUID } from 'node:crypto';
 import { log, type Logger } from '../log';
@@ -15,6 +16,7 @@ import type { ErrorCode } from '../../lib/contract/messages';
 import { AgentReply, type ReplyLimits, type ReplyOutcome } from './agent-reply';
 import { apologyAgent, apologyFor, withoutErrors } from './apology';
 import type { AudioOutput } from './audio-out';
+import { BargeInGuard, DEFAULT_BARGE_IN, metered, SpeechLevel, type BargeInRules } from './barge-in-guard';
 import { Conversation, type ContextBounds } from './conversation';
 import type { SessionEvent, SessionEvents, SessionInput } from './events';
 import { recognitionLatency, replyLatencies } from './latency';
@@ -55,6 +57,8 @@ export interface VoiceSessionOptions {
   context?: ContextBounds;
   /** Where the session logs (the transport's, naming the conversation); default the server's. */
   log?: Logger;
+  /** What an utterance cut by the server's VAD must show before it interrupts the agent. */
+  bargeIn?: Partial<BargeInRules>;
 }
 
 /** A reply and the user turns it answers. */
@@ -72,6 +76,11 @@ export class VoiceSession {
   private readonly conversation: Conversation;
   private readonly turns = new UserTurns();
   private readonly limits: SessionLimits;
+  private readonly bargeIn: BargeInRules;
+  /** The agent's speech level, for telling its echo from the person. */
+  private readonly agentLevel = new SpeechLevel();
+  /** Utterances cut by the server VAD over the agent that have not yet taken the floor. */
+  private readonly guards = new Map<UserUtterance, BargeInGuard>();
   private output: AudioOutput;
   private current: ReplyInFlight | null = null;
   /** The last reply that finished sending: the listener may still be hearing its end. */
@@ -84,6 +93,7 @@ export class VoiceSession {
 
   constructor(private readonly options: VoiceSessionOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.bargeIn = { ...DEFAULT_BARGE_IN, ...options.bargeIn };
     this.output = options.output;
     const { stt, agent, tts } = options.providers;
     this.conversation = new Conversation(options.store, {
@@ -112,9 +122,9 @@ export class VoiceSession {
     if (this.closing) return;
     switch (input.type) {
       case 'utterance.start':
-        return this.startUtterance(input.utteranceId);
+        return this.startUtterance(input.utteranceId, input.detectedBy);
       case 'utterance.audio':
-        return void this.turns.openOne(input.utteranceId)?.stt?.write(input.samples);
+        return this.hear(input.utteranceId, input.samples);
       case 'utterance.end':
         return this.endUtterance(input.utteranceId);
       case 'interrupt':
@@ -122,15 +132,20 @@ export class VoiceSession {
     }
   }
 
-  private startUtterance(id: string): void {
-    // Rule 2 of the contract: the person speaking over the agent stops it at once.
-    if (this.current) this.interruptReply('barge-in');
+  private startUtterance(id: string, detectedBy: 'server-vad' | undefined): void {
+    // Rule 2 of the contract: the person speaking over the agent stops it at once; speech the
+    // server's VAD found must first show it is the person (the barge-in minimum).
+    const guarded = detectedBy === 'server-vad' && this.current !== null;
+    if (this.current && !guarded) this.interruptReply('barge-in');
     this.lastCompleted = null;
     const utterance = this.turns.open(id);
+    if (guarded) this.guards.set(utterance, new BargeInGuard(this.bargeIn, this.agentLevel));
     try {
       utterance.stt = this.options.providers.stt.start({
         onPartial: (text) => {
-          if (utterance.state === 'open' && utterance.stt) this.send({ type: 'transcript.partial', utteranceId: id, text });
+          if (utterance.state !== 'open' || !utterance.stt) return;
+          this.send({ type: 'transcript.partial', utteranceId: id, text });
+          if (this.guards.get(utterance)?.partial(text)) this.takeFloor();
         },
         // Said at once, not when the person stops speaking; the rest of the utterance is not heard.
         onError: (error) => this.recognitionFailed(utterance, sentence(error.message), isProviderTimeout(error)),
@@ -152,11 +167,39 @@ export class VoiceSession {
     this.send({ type: 'error', code: timedOut ? 'provider_timeout' : 'stt_failed', message: `Speech recognition failed: ${reason} Please say that again.`, utteranceId: utterance.id, fatal: false });
   }
 
+  private hear(id: string, samples: Int16Array): void {
+    const utterance = this.turns.openOne(id);
+    if (!utterance) return;
+    utterance.stt?.write(samples);
+    if (this.guards.get(utterance)?.audio(samples)) this.takeFloor();
+  }
+
+  /** A guarded utterance met the barge-in minimum: now it is rule 2. */
+  private takeFloor(): void {
+    this.guards.clear();
+    if (this.current) this.interruptReply('barge-in');
+  }
+
   private endUtterance(id: string): void {
     const utterance = this.turns.openOne(id);
     if (!utterance) return;
+    // Still not shown to be the person, even if the agent has finished meanwhile (its echo outlasts it).
+    if (this.guards.delete(utterance)) return this.notATurn(utterance);
     this.turns.end(utterance);
     this.track(this.recognise(utterance));
+  }
+
+  /**
+   * It began over the agent and ended before the barge-in minimum: a cough, a noise, an echo.
+   * Nothing is recognised or stored; the client gets the empty final every utterance ends with.
+   */
+  private notATurn(utterance: UserUtterance): void {
+    utterance.stt?.abort();
+    utterance.stt = null;
+    this.turns.end(utterance);
+    this.send({ type: 'transcript.final', utteranceId: utterance.id, text: '' });
+    this.turns.settle(utterance, '');
+    this.advance();
   }
 
   /** The final transcript of an ended utterance, within its time limit; then the rules move on. */
@@ -218,7 +261,7 @@ export class VoiceSession {
         if (outcome.failure) this.apologise(outcome.failure);
       }),
     );
-    reply.start(this.conversation.agentContext(), this.output.begin(reply.utteranceId));
+    reply.start(this.conversation.agentContext(), metered(this.output.begin(reply.utteranceId), this.agentLevel));
   }
 
   /**
@@ -318,6 +361,13 @@ export class VoiceSession {
       }
       // What the person was saying when the connection went: recognise it and keep it.
       for (const utterance of this.turns.openUtterances) {
+        if (this.guards.delete(utterance)) {
+          // Not yet a turn when the agent stopped for the close: nothing to keep.
+          utterance.stt?.abort();
+          this.turns.end(utterance);
+          this.turns.settle(utterance, '');
+          continue;
+        }
         this.turns.end(utterance);
         this.track(this.recognise(utterance, this.limits.closeMs));
       }

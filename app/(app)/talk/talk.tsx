@@ -2,6 +2,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { fetchJson } from '../../fetch-json';
+import { meterFraction } from './levels';
+import { MICROPHONE_STORAGE_KEY } from './microphones';
+import { talkSearch, transportLabel, type Transport, type TransportStatus } from './transport';
 import { VoiceClient, type AgentState, type InputMode, type Line } from './voice-client';
 
 interface StoredTurn {
@@ -18,9 +21,10 @@ const STATE_LABEL: Record<AgentState, string> = {
   'agent-speaking': 'Speaking',
 };
 
-export function Talk({ conversationId }: { conversationId?: string }) {
+export function Talk({ conversationId, transport }: { conversationId?: string; transport: Transport }) {
   const [echoCancellation, setEchoCancellation] = useState(true);
-  const [client] = useState(() => new VoiceClient({ conversationId, echoCancellation: true, mode: 'hands-free' }));
+  const [client] = useState(() => new VoiceClient({ conversationId, echoCancellation: true, mode: 'hands-free', transport }));
+  const [microphone, setMicrophone] = useState<string>('');
   const talk = useSyncExternalStore(client.subscribe, client.getSnapshot, client.getSnapshot);
   const earlier = useQuery({
     queryKey: ['conversation', conversationId],
@@ -29,15 +33,19 @@ export function Talk({ conversationId }: { conversationId?: string }) {
   });
 
   useEffect(() => () => void client.stop(), [client]);
+  useEffect(() => client.attach(), [client]);
   useEffect(() => {
     const on = localStorage.getItem('parley.echoCancellation') !== 'off';
     setEchoCancellation(on);
     client.setEchoCancellation(on);
+    const remembered = localStorage.getItem(MICROPHONE_STORAGE_KEY) ?? '';
+    setMicrophone(remembered);
+    void client.selectMicrophone(remembered || undefined);
   }, [client]);
   // Keep the conversation in the address bar, so a reload continues it.
   useEffect(() => {
     if (talk.conversationId && new URLSearchParams(location.search).get('conversation') !== talk.conversationId) {
-      history.replaceState(null, '', `/talk?conversation=${talk.conversationId}`);
+      history.replaceState(null, '', `/talk${talkSearch(location.search, talk.conversationId)}`);
     }
   }, [talk.conversationId]);
   // Push-to-talk: hold the space bar.
@@ -70,7 +78,12 @@ export function Talk({ conversationId }: { conversationId?: string }) {
         <h1 className="text-2xl font-semibold">Talk</h1>
         <StateBadge state={running ? talk.state : null} />
         <div className="ml-auto flex items-center gap-3">
-          <LevelMeter dbfs={talk.mic === 'on' ? talk.levelDbfs : -100} />
+          <div className="grid grid-cols-[auto_auto] items-center gap-x-2 gap-y-1 text-xs text-slate-500">
+            <span aria-hidden="true">You</span>
+            <LevelMeter label="Your voice level" color="bg-indigo-500" dbfs={talk.mic === 'on' ? talk.levelDbfs : -100} />
+            <span aria-hidden="true">Agent</span>
+            <LevelMeter label="Agent voice level" color="bg-emerald-500" dbfs={talk.mic === 'on' ? talk.agentLevelDbfs : -100} />
+          </div>
           {running ? (
             <button type="button" onClick={() => void client.stop()} className="rounded-full bg-slate-800 px-5 py-2 font-medium text-white hover:bg-slate-700">
               Stop
@@ -93,6 +106,30 @@ export function Talk({ conversationId }: { conversationId?: string }) {
             </label>
           ))}
         </fieldset>
+        <label className="flex items-center gap-2">
+          Microphone
+          <select
+            value={microphone}
+            onChange={(e) => {
+              const id = e.target.value;
+              setMicrophone(id);
+              if (id) localStorage.setItem(MICROPHONE_STORAGE_KEY, id);
+              else localStorage.removeItem(MICROPHONE_STORAGE_KEY);
+              void client.selectMicrophone(id || undefined);
+            }}
+            className="max-w-56 rounded-md border border-slate-300 bg-white px-2 py-1"
+          >
+            <option value="">Browser default</option>
+            {talk.microphones
+              .filter((m) => m.deviceId !== 'default')
+              .map((m) => (
+                <option key={m.deviceId} value={m.deviceId}>
+                  {m.label}
+                </option>
+              ))}
+            {microphone && !talk.microphones.some((m) => m.deviceId === microphone) && <option value={microphone}>Remembered microphone (not connected)</option>}
+          </select>
+        </label>
         <label className="flex items-center gap-1" title="Turn off when using headphones or for test signals">
           <input
             type="checkbox"
@@ -149,10 +186,13 @@ export function Talk({ conversationId }: { conversationId?: string }) {
       <footer className="flex gap-6 text-xs text-slate-500" data-testid="playback-stats" data-played-ms={talk.playback.playedMs} data-peak={talk.playback.peak.toFixed(4)}>
         {talk.latency && (
           <span data-testid="latency">
-            Last turn: transcript {talk.latency.transcriptMs ?? '…'} ms after you stopped, first audio {talk.latency.firstAudioMs ?? '…'} ms
+            {talk.latency.since === 'end-sent'
+              ? `Last turn: transcript ${talk.latency.transcriptMs ?? '…'} ms after you stopped, first audio ${talk.latency.firstAudioMs ?? '…'} ms`
+              : `Last turn: first audio ${talk.latency.firstAudioMs ?? '…'} ms after your words were recognised`}
           </span>
         )}
         <span>{talk.connection === 'open' ? 'Connected' : talk.connection === 'connecting' ? 'Connecting…' : 'Not connected'}</span>
+        {running && <TransportBadge transport={talk.transport} />}
       </footer>
     </div>
   );
@@ -167,11 +207,28 @@ function StateBadge({ state }: { state: AgentState | null }) {
   );
 }
 
-function LevelMeter({ dbfs }: { dbfs: number }) {
-  const fraction = Math.max(0, Math.min(1, (dbfs + 70) / 60));
+function TransportBadge({ transport }: { transport: TransportStatus }) {
+  const phase = transport.kind === 'webrtc' ? transport.phase : transport.kind === 'socket' ? (transport.fallbackReason ? 'fallback' : 'chosen') : 'none';
   return (
-    <div className="h-2 w-28 overflow-hidden rounded-full bg-slate-200" role="meter" aria-label="Microphone level" aria-valuemin={-70} aria-valuemax={-10} aria-valuenow={Math.round(dbfs)}>
-      <div className="h-full bg-emerald-500 transition-[width] duration-75" style={{ width: `${fraction * 100}%` }} />
+    <span data-testid="transport" data-transport={transport.kind} data-phase={phase} role="status">
+      Audio: {transportLabel(transport)}
+    </span>
+  );
+}
+
+function LevelMeter({ dbfs, label, color }: { dbfs: number; label: string; color: string }) {
+  const value = Math.round(Math.max(-70, Math.min(-10, dbfs)));
+  return (
+    <div
+      className="h-2 w-28 overflow-hidden rounded-full bg-slate-200"
+      role="meter"
+      aria-label={label}
+      aria-valuemin={-70}
+      aria-valuemax={-10}
+      aria-valuenow={value}
+      aria-valuetext={dbfs <= -70 ? 'silent' : `${value} dB`}
+    >
+      <div className={`h-full ${color} transition-[width] duration-75`} style={{ width: `${meterFraction(dbfs) * 100}%` }} />
     </div>
   );
 }

@@ -1,16 +1,26 @@
 /**
- * The browser side of a voice session: microphone → VAD → contract messages on /ws, and
- * agent speech from /ws → playback. Plain TypeScript with a snapshot for React to render.
- * Who has the floor and which agent audio may play is decided by turn-taking.ts; this class
- * carries out its decisions on the socket, the microphone and the playback worklet.
+ * The browser side of a voice session. Two ways for the audio, one conversation:
+ * - WebRTC (the default): the microphone's track goes to the server on a peer connection and
+ *   the agent's voice comes back on it; the server's VAD decides endpointing and barge-in, and
+ *   the socket carries only the events (server-turns.ts follows them).
+ * - The socket path (`?transport=socket`, or when WebRTC does not connect): microphone → this
+ *   page's VAD → contract PCM messages on /ws, and agent speech from /ws → playback; who has
+ *   the floor and which agent audio may play is decided by turn-taking.ts.
+ * Plain TypeScript with a snapshot for React to render.
  */
 import { pcm16ToFloat } from '@/lib/audio/pcm';
 import { serverMessage, type ClientMessage, type ServerMessage } from '@/lib/contract/messages';
+import { AUDIBLE_DBFS } from './levels';
+import { chooseMicrophone, microphoneAfterChange, microphonesFrom, type Microphone } from './microphones';
+import { Peer } from './peer';
+import { ServerTurns } from './server-turns';
+import { iceServersFrom, RTC_CONNECT_TIMEOUT_MS, type Transport, type TransportStatus } from './transport';
 import { TurnTaking, type AgentState, type TurnEffect } from './turn-taking';
 import { Vad } from './vad';
 import { loadWorklets } from './worklets';
 
 export type { AgentState } from './turn-taking';
+export type { Microphone } from './microphones';
 export type InputMode = 'hands-free' | 'push-to-talk';
 
 export interface Line {
@@ -26,12 +36,23 @@ export interface TalkSnapshot {
   mic: 'off' | 'starting' | 'on' | 'denied' | 'unavailable';
   state: AgentState;
   mode: InputMode;
+  /** Your voice, from the microphone. */
   levelDbfs: number;
+  /** The agent's voice, from what the page plays. */
+  agentLevelDbfs: number;
+  transport: TransportStatus;
+  microphones: Microphone[];
+  /** The input open now (undefined: the browser's default). */
+  microphoneId: string | undefined;
   conversationId: string | null;
   lines: Line[];
-  /** Measured here: user.audio.end sent → transcript.final, and → first agent audio. */
-  latency: { transcriptMs: number | null; firstAudioMs: number | null } | null;
+  /**
+   * Measured here. Socket path: user.audio.end sent → transcript.final, and → first agent
+   * audio. WebRTC (the server decides the end): transcript.final → first audible agent audio.
+   */
+  latency: { transcriptMs: number | null; firstAudioMs: number | null; since: 'end-sent' | 'transcript' } | null;
   error: string | null;
+  /** What the page played of the agent: ms audible (or played by the worklet), and its peak. */
   playback: { playedMs: number; peak: number };
 }
 
@@ -44,15 +65,27 @@ export type PlaybackLogEntry = { at: number } & (
   | { event: 'chunk'; utteranceId: string; sequence: number; played: true }
   | { event: 'chunk'; utteranceId: string; sequence: number; played: false; reason: string }
   | { event: 'sent'; type: ClientMessage['type']; utteranceId?: string; playedMs?: number }
-  | { event: 'received'; type: ServerMessage['type']; utteranceId?: string; reason?: string; text?: string; final?: boolean }
+  | { event: 'received'; type: ServerMessage['type']; utteranceId?: string; reason?: string; text?: string; final?: boolean; code?: string }
   | { event: 'flush' }
   /** What the playback worklet reports: what it actually played of which utterance. */
   | { event: 'worklet'; type: 'progress' | 'drained' | 'cleared'; utteranceId: string | null; playedMs: number }
+  | { event: 'transport'; transport: TransportStatus }
 );
+
+/**
+ * Every 20 ms level the page measured, for benchmarks: with an array at
+ * `window.__parleyLevelLog`, the microphone's and the agent playback's levels are appended.
+ */
+export interface LevelLogEntry {
+  at: number;
+  source: 'mic' | 'agent';
+  dbfs: number;
+}
 
 declare global {
   interface Window {
     __parleyPlaybackLog?: PlaybackLogEntry[];
+    __parleyLevelLog?: LevelLogEntry[];
   }
 }
 
@@ -62,8 +95,13 @@ type PlaybackEvent = { type: 'progress' | 'drained' | 'cleared'; utteranceId: st
 
 export interface VoiceClientOptions {
   conversationId?: string;
+  /** Applies to the track on both paths: the browser's echo cancellation, noise suppression and gain control. */
   echoCancellation: boolean;
   mode: InputMode;
+  /** The preferred path; the socket is also the fallback. */
+  transport: Transport;
+  /** The microphone this browser remembers, if any (talk.tsx keeps it in localStorage). */
+  microphone?: string | null;
 }
 
 export class VoiceClient {
@@ -73,8 +111,21 @@ export class VoiceClient {
   private context: AudioContext | null = null;
   private stream: MediaStream | null = null;
   private playback: AudioWorkletNode | null = null;
+  private micSource: MediaStreamAudioSourceNode | null = null;
+  private micNode: AudioWorkletNode | null = null;
+  private agentMeter: AudioWorkletNode | null = null;
+  private peer: Peer | null = null;
+  private remoteAudio: HTMLAudioElement | null = null;
+  private remoteSource: MediaStreamAudioSourceNode | null = null;
+  private rtcTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Why WebRTC failed on this connection: the rest of it stays on the socket (each Start tries WebRTC again). */
+  private rtcGaveUp: string | null = null;
   private readonly vad = new Vad();
   private readonly turns = new TurnTaking();
+  private readonly serverTurns = new ServerTurns();
+  /** transcript.final seen on WebRTC, waiting for the agent's first audible audio. */
+  private awaitingAudioSince: number | null = null;
+  private lastAgentLevelUpdate = 0;
   private pushToTalkHeld = false;
   /** The playback worklet's total played at the last stats update (it counts from its creation). */
   private workletTotalMs = 0;
@@ -88,6 +139,10 @@ export class VoiceClient {
       state: 'listening',
       mode: options.mode,
       levelDbfs: -100,
+      agentLevelDbfs: -100,
+      transport: { kind: 'none' },
+      microphones: [],
+      microphoneId: undefined,
       conversationId: options.conversationId ?? null,
       lines: [],
       latency: null,
@@ -110,6 +165,7 @@ export class VoiceClient {
   /** Opens the socket and the microphone; call from a click (audio needs a user gesture). */
   async start(): Promise<void> {
     this.update({ error: null });
+    this.rtcGaveUp = null;
     try {
       await this.startAudio();
     } catch (error) {
@@ -127,12 +183,30 @@ export class VoiceClient {
   }
 
   async stop(): Promise<void> {
-    this.endUtterance();
+    if (this.usingSocketAudio) this.endUtterance();
+    this.closePeer();
     this.ws?.close(1000);
     this.ws = null;
     this.apply(this.turns.reset());
+    this.serverTurns.reset();
     await this.stopAudio();
-    this.update({ connection: 'idle', mic: 'off', state: 'listening', levelDbfs: -100 });
+    this.update({ connection: 'idle', mic: 'off', state: 'listening', levelDbfs: -100, agentLevelDbfs: -100, transport: { kind: 'none' } });
+  }
+
+  /** Follows microphones being plugged in and out; call once the page is mounted. */
+  attach(): () => void {
+    const devices = navigator.mediaDevices;
+    if (!devices?.enumerateDevices) return () => {};
+    const onChange = () => void this.onDeviceChange();
+    devices.addEventListener('devicechange', onChange);
+    void this.refreshMicrophones();
+    return () => devices.removeEventListener('devicechange', onChange);
+  }
+
+  /** The person picked a microphone (undefined: the default); switches at once when talking. */
+  async selectMicrophone(deviceId: string | undefined): Promise<void> {
+    this.options.microphone = deviceId ?? null;
+    await this.switchMicrophone(deviceId);
   }
 
   /** Applies from the next Start: the microphone is opened with it. */
@@ -144,19 +218,130 @@ export class VoiceClient {
     this.options.mode = mode;
     this.endUtterance();
     this.vad.reset();
+    this.pushToTalkHeld = false;
+    this.gateTrack();
     this.update({ mode });
   }
 
   pushToTalk(down: boolean) {
     if (this.options.mode !== 'push-to-talk' || this.pushToTalkHeld === down) return;
     this.pushToTalkHeld = down;
+    // Over WebRTC the server's VAD hears only what the held key lets through.
+    this.gateTrack();
+    if (!this.usingSocketAudio) return;
     if (down) this.beginUtterance([]);
     else this.endUtterance();
   }
 
-  /** The stop button: interrupts the agent, telling the server how much was heard. */
+  /** The stop button: interrupts the agent (on the socket path, telling the server how much was heard). */
   interrupt() {
-    this.apply(this.turns.interruptAgent());
+    if (this.usingSocketAudio) {
+      this.apply(this.turns.interruptAgent());
+      return;
+    }
+    const message = this.serverTurns.interruptAgent();
+    if (message) {
+      this.send(message);
+      this.log({ event: 'sent', type: message.type, utteranceId: message.utteranceId });
+    }
+    this.apply([]);
+  }
+
+  /** Whether this page's VAD and the socket carry the person's audio (else WebRTC does, or will). */
+  private get usingSocketAudio(): boolean {
+    return this.snapshot.transport.kind === 'socket';
+  }
+
+  private setTransport(transport: TransportStatus) {
+    this.update({ transport });
+    this.log({ event: 'transport', transport });
+  }
+
+  // ── WebRTC ──
+  private async startRtc(iceServers: RTCIceServer[]) {
+    const track = this.stream?.getAudioTracks()[0];
+    if (!track) return this.fallBack('no microphone track');
+    this.setTransport({ kind: 'webrtc', phase: 'connecting' });
+    let peer: Peer;
+    try {
+      peer = new Peer(track, iceServers, {
+        onRemoteStream: (stream) => this.playRemote(stream),
+        onConnected: () => {
+          if (this.peer !== peer) return;
+          this.clearRtcTimer();
+          this.setTransport({ kind: 'webrtc', phase: 'connected' });
+        },
+        onFailed: (reason) => {
+          if (this.peer === peer) this.fallBack(reason);
+        },
+      });
+    } catch (error) {
+      return this.fallBack(`this browser could not make a peer connection (${(error as Error).message})`);
+    }
+    this.peer = peer;
+    this.gateTrack();
+    this.rtcTimer = setTimeout(() => this.fallBack(`it did not connect within ${RTC_CONNECT_TIMEOUT_MS / 1000} s`), RTC_CONNECT_TIMEOUT_MS);
+    try {
+      const sdp = await peer.offer();
+      if (this.peer !== peer) return;
+      this.send({ type: 'rtc.offer', sdp });
+      this.log({ event: 'sent', type: 'rtc.offer' });
+    } catch (error) {
+      if (this.peer === peer) this.fallBack(`no offer could be made (${(error as Error).message})`);
+    }
+  }
+
+  /** WebRTC is not to be: the conversation goes on over the socket, with this page's VAD. */
+  private fallBack(reason: string) {
+    this.rtcGaveUp = reason;
+    this.closePeer();
+    this.serverTurns.reset();
+    this.apply(this.turns.reset());
+    this.vad.reset();
+    this.gateTrack();
+    if (this.ws) this.setTransport({ kind: 'socket', fallbackReason: reason });
+    this.apply([]);
+  }
+
+  private clearRtcTimer() {
+    if (this.rtcTimer) clearTimeout(this.rtcTimer);
+    this.rtcTimer = null;
+  }
+
+  private closePeer() {
+    this.clearRtcTimer();
+    this.peer?.close();
+    this.peer = null;
+    this.remoteSource?.disconnect();
+    this.remoteSource = null;
+    if (this.remoteAudio) {
+      this.remoteAudio.pause();
+      this.remoteAudio.srcObject = null;
+      this.remoteAudio = null;
+    }
+    this.awaitingAudioSince = null;
+  }
+
+  /** The agent's voice: played by a media element (so the browser's echo canceller hears it too), metered through Web Audio. */
+  private playRemote(stream: MediaStream) {
+    if (!this.remoteAudio) {
+      this.remoteAudio = new Audio();
+      this.remoteAudio.autoplay = true;
+    }
+    this.remoteAudio.srcObject = stream;
+    void this.remoteAudio.play().catch(() => {});
+    this.remoteSource?.disconnect();
+    if (this.context && this.agentMeter) {
+      this.remoteSource = this.context.createMediaStreamSource(stream);
+      this.remoteSource.connect(this.agentMeter);
+    }
+  }
+
+  /** Push-to-talk over WebRTC: the track is live only while the key is held. */
+  private gateTrack() {
+    const track = this.stream?.getAudioTracks()[0];
+    if (!track) return;
+    track.enabled = this.usingSocketAudio || this.options.mode === 'hands-free' || this.pushToTalkHeld;
   }
 
   // ── socket ──
@@ -168,21 +353,34 @@ export class VoiceClient {
     this.ws = ws;
     this.update({ connection: 'connecting' });
     ws.onmessage = (event) => {
-      const parsed = serverMessage.safeParse(JSON.parse(String(event.data)));
-      if (parsed.success) this.onMessage(parsed.data);
+      const raw: unknown = JSON.parse(String(event.data));
+      const parsed = serverMessage.safeParse(raw);
+      if (!parsed.success) return;
+      this.onMessage(parsed.data);
+      if (parsed.data.type === 'session.ready') this.chooseTransport(raw);
     };
     ws.onclose = (event) => {
       if (this.ws !== ws) return;
       this.ws = null;
+      this.closePeer();
       this.apply(this.turns.reset());
+      this.serverTurns.reset();
       this.update({
         connection: 'closed',
         state: 'listening',
+        transport: { kind: 'none' },
         // 1013: the server is full; its server_busy message (already shown) says to try again later.
         error: event.code === 1000 ? null : event.code === 1013 ? this.snapshot.error : 'The connection to the server was lost. Press Start to reconnect; this conversation continues where it stopped.',
       });
       void this.stopAudio().then(() => this.update({ mic: 'off', levelDbfs: -100 }));
     };
+  }
+
+  /** After session.ready: WebRTC unless the socket was asked for, or WebRTC already failed here. */
+  private chooseTransport(sessionReady: unknown) {
+    if (this.options.transport === 'socket') return this.setTransport({ kind: 'socket', fallbackReason: null });
+    if (this.rtcGaveUp) return this.setTransport({ kind: 'socket', fallbackReason: this.rtcGaveUp });
+    void this.startRtc(iceServersFrom(sessionReady));
   }
 
   private send(message: ClientMessage) {
@@ -224,7 +422,7 @@ export class VoiceClient {
           break;
       }
     }
-    const state = this.turns.state;
+    const state = this.usingSocketAudio ? this.turns.state : this.serverTurns.state;
     // While the agent talks its echo must not count as the person.
     this.vad.extraMarginDb = state === 'agent-speaking' ? 6 : 0;
     if (state !== this.snapshot.state) this.update({ state });
@@ -244,10 +442,20 @@ export class VoiceClient {
         reason: 'reason' in message ? message.reason : undefined,
         text: 'text' in message ? message.text : undefined,
         final: message.type === 'agent.text' ? message.final : undefined,
+        code: message.type === 'error' ? message.code : undefined,
       });
     }
     this.showLines(message);
-    this.apply(this.turns.receive(message));
+    if (this.usingSocketAudio || message.type === 'session.ready') {
+      this.apply(this.turns.receive(message));
+      if (message.type !== 'session.ready') return;
+    }
+    // WebRTC (or trying it): the server decides the turns; the page follows.
+    this.serverTurns.receive(message);
+    if (message.type === 'rtc.answer') void this.peer?.answer(message.sdp);
+    if (message.type === 'error' && message.code === 'rtc_failed' && this.snapshot.transport.kind === 'webrtc') this.fallBack(message.message);
+    if (message.type === 'transcript.final' && message.text) this.awaitingAudioSince = performance.now();
+    this.apply([]);
   }
 
   /** What the conversation list shows; who has the floor is turn-taking's business. */
@@ -260,7 +468,7 @@ export class VoiceClient {
         return this.setLine({ id: message.utteranceId, role: 'user', text: message.text, final: false });
       case 'transcript.final': {
         if (this.turnTiming?.utteranceId === message.utteranceId) {
-          this.update({ latency: { transcriptMs: Math.round(performance.now() - this.turnTiming.endSentAt), firstAudioMs: null } });
+          this.update({ latency: { transcriptMs: Math.round(performance.now() - this.turnTiming.endSentAt), firstAudioMs: null, since: 'end-sent' } });
         }
         if (!message.text) {
           this.update({ lines: this.snapshot.lines.filter((l) => l.id !== message.utteranceId) });
@@ -279,7 +487,8 @@ export class VoiceClient {
         this.markInterrupted(message.utteranceId);
         return;
       case 'error':
-        if (message.code !== 'sequence_gap') this.update({ error: message.message });
+        // rtc_failed: the page falls back to the socket and says so where it shows the transport.
+        if (message.code !== 'sequence_gap' && message.code !== 'rtc_failed') this.update({ error: message.message });
         return;
       default:
         return;
@@ -298,17 +507,30 @@ export class VoiceClient {
   }
 
   // ── audio ──
+  private async openMicrophone(deviceId: string | undefined): Promise<MediaStream> {
+    if (!navigator.mediaDevices?.getUserMedia) throw new Error('this browser offers no microphone API here (is the page served over https?)');
+    const audio: MediaTrackConstraints = {
+      channelCount: 1,
+      // On the track: WebRTC sends it processed, and the socket path's worklet reads it processed.
+      echoCancellation: this.options.echoCancellation,
+      noiseSuppression: this.options.echoCancellation,
+      autoGainControl: this.options.echoCancellation,
+    };
+    if (deviceId) {
+      try {
+        return await navigator.mediaDevices.getUserMedia({ audio: { ...audio, deviceId: { exact: deviceId } } });
+      } catch (error) {
+        // Unplugged since it was listed: the default one rather than none.
+        if (!(error instanceof DOMException && (error.name === 'OverconstrainedError' || error.name === 'NotFoundError'))) throw error;
+      }
+    }
+    return navigator.mediaDevices.getUserMedia({ audio });
+  }
+
   private async startAudio() {
     this.update({ mic: 'starting' });
-    if (!navigator.mediaDevices?.getUserMedia) throw new Error('this browser offers no microphone API here (is the page served over https?)');
-    const stream = await navigator.mediaDevices.getUserMedia({
-      audio: {
-        channelCount: 1,
-        echoCancellation: this.options.echoCancellation,
-        noiseSuppression: this.options.echoCancellation,
-        autoGainControl: this.options.echoCancellation,
-      },
-    });
+    const microphones = await this.listMicrophones();
+    const stream = await this.openMicrophone(chooseMicrophone(microphones, this.options.microphone ?? null));
     this.stream = stream;
     // A 16 kHz context: the browser resamples the microphone to the contract's rate for us.
     const context = new AudioContext({ sampleRate: 16000, latencyHint: 'interactive' });
@@ -317,20 +539,31 @@ export class VoiceClient {
     const mic = new AudioWorkletNode(context, 'mic-capture', { numberOfInputs: 1, numberOfOutputs: 0 });
     mic.port.onmessage = (event: MessageEvent<{ pcm: ArrayBuffer; levelDbfs: number }>) =>
       this.onMicFrame(new Int16Array(event.data.pcm), event.data.levelDbfs);
-    context.createMediaStreamSource(stream).connect(mic);
+    this.micNode = mic;
+    this.micSource = context.createMediaStreamSource(stream);
+    this.micSource.connect(mic);
+    const agentMeter = new AudioWorkletNode(context, 'level-meter', { numberOfInputs: 1, numberOfOutputs: 0 });
+    agentMeter.port.onmessage = (event: MessageEvent<{ levelDbfs: number; peak: number }>) => this.onAgentLevel(event.data.levelDbfs, event.data.peak);
+    this.agentMeter = agentMeter;
     const playback = new AudioWorkletNode(context, 'playback', { numberOfInputs: 0, numberOfOutputs: 1, outputChannelCount: [1] });
     playback.port.onmessage = (event: MessageEvent<PlaybackEvent>) => this.onPlaybackEvent(event.data);
     this.workletTotalMs = 0;
     playback.connect(context.destination);
+    playback.connect(agentMeter);
     this.playback = playback;
     await context.resume();
-    this.update({ mic: 'on' });
+    this.update({ mic: 'on', microphoneId: stream.getAudioTracks()[0]?.getSettings().deviceId });
+    // Labels are only given once a microphone is allowed.
+    void this.refreshMicrophones();
   }
 
   private async stopAudio() {
     for (const track of this.stream?.getTracks() ?? []) track.stop();
     this.stream = null;
     this.playback = null;
+    this.micSource = null;
+    this.micNode = null;
+    this.agentMeter = null;
     const context = this.context;
     this.context = null;
     await context?.close().catch(() => {});
@@ -340,11 +573,13 @@ export class VoiceClient {
 
   private onMicFrame(frame: Int16Array, levelDbfs: number) {
     const now = performance.now();
+    this.levelLog('mic', levelDbfs, now);
     if (now - this.lastLevelUpdate > 80) {
       this.lastLevelUpdate = now;
       this.update({ levelDbfs });
     }
-    if (this.snapshot.connection !== 'open') return;
+    // Over WebRTC the track carries the voice and the server listens to it.
+    if (this.snapshot.connection !== 'open' || !this.usingSocketAudio) return;
     if (this.options.mode === 'push-to-talk') {
       this.apply(this.turns.userAudio(frame));
       return;
@@ -368,6 +603,79 @@ export class VoiceClient {
     if (!id) return;
     this.apply(this.turns.endUser());
     this.turnTiming = { endSentAt: performance.now(), utteranceId: id };
+  }
+
+  private levelLog(source: LevelLogEntry['source'], dbfs: number, at: number) {
+    const log = typeof window === 'undefined' ? undefined : window.__parleyLevelLog;
+    if (Array.isArray(log)) log.push({ at, source, dbfs });
+  }
+
+  /** 20 ms of what the page plays of the agent (either path). */
+  private onAgentLevel(levelDbfs: number, peak: number) {
+    const now = performance.now();
+    this.levelLog('agent', levelDbfs, now);
+    const audible = levelDbfs > AUDIBLE_DBFS;
+    if (audible && this.awaitingAudioSince !== null) {
+      this.update({ latency: { transcriptMs: null, firstAudioMs: Math.round(now - this.awaitingAudioSince), since: 'transcript' } });
+      this.awaitingAudioSince = null;
+    }
+    const playback = this.snapshot.playback;
+    const next = {
+      // On the socket path the playback worklet counts what it played; over WebRTC what was audible counts.
+      playedMs: playback.playedMs + (audible && !this.usingSocketAudio ? 20 : 0),
+      peak: Math.max(playback.peak, peak),
+    };
+    if (now - this.lastAgentLevelUpdate > 80 || next.peak > playback.peak * 1.5) {
+      this.lastAgentLevelUpdate = now;
+      this.update({ agentLevelDbfs: levelDbfs, playback: next });
+    } else {
+      this.snapshot = { ...this.snapshot, playback: next };
+    }
+  }
+
+  // ── microphones ──
+  private async listMicrophones(): Promise<Microphone[]> {
+    const devices = await navigator.mediaDevices?.enumerateDevices?.().catch(() => []);
+    return microphonesFrom(devices ?? []);
+  }
+
+  private async refreshMicrophones() {
+    this.update({ microphones: await this.listMicrophones() });
+  }
+
+  private async onDeviceChange() {
+    const microphones = await this.listMicrophones();
+    this.update({ microphones });
+    if (!this.stream) return;
+    const next = microphoneAfterChange(microphones, this.options.microphone ?? null, this.snapshot.microphoneId);
+    if (next !== null) await this.switchMicrophone(next);
+  }
+
+  /** Another input, while talking: WebRTC replaces the sender's track, the socket path re-wires the worklet. */
+  private async switchMicrophone(deviceId: string | undefined) {
+    const context = this.context;
+    const old = this.stream;
+    if (!context || !old || !this.micNode) return;
+    let stream: MediaStream;
+    try {
+      stream = await this.openMicrophone(deviceId);
+    } catch (error) {
+      this.update({ error: `That microphone could not be opened (${(error as Error).message}); the previous one is still in use.` });
+      return;
+    }
+    if (this.stream !== old || !this.micNode) {
+      for (const track of stream.getTracks()) track.stop();
+      return;
+    }
+    const track = stream.getAudioTracks()[0];
+    await this.peer?.replaceTrack(track);
+    this.micSource?.disconnect();
+    this.micSource = context.createMediaStreamSource(stream);
+    this.micSource.connect(this.micNode);
+    this.stream = stream;
+    this.gateTrack();
+    for (const t of old.getTracks()) t.stop();
+    this.update({ microphoneId: track.getSettings().deviceId ?? deviceId });
   }
 
   private onPlaybackEvent(event: PlaybackEvent) {

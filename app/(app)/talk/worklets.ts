@@ -1,5 +1,5 @@
 /**
- * The two AudioWorklet processors of the talk page. They run on the audio thread, so each is
+ * The AudioWorklet processors of the talk page. They run on the audio thread, so each is
  * a self-contained function (no imports, no closures) turned into a module at run time:
  * that keeps them in TypeScript and inside the app's own bundle.
  */
@@ -136,6 +136,46 @@ function playbackProcessor() {
   registerProcessor('playback', Playback);
 }
 
+/**
+ * A level meter: posts the RMS level (dBFS) and peak of every 20 ms that passes through it.
+ * The agent's meter sits on what the page plays (the remote track, or the playback worklet),
+ * so it shows what is heard, not what was received.
+ */
+function levelMeterProcessor() {
+  class LevelMeter extends AudioWorkletProcessor {
+    private energy: number;
+    private peak: number;
+    private count: number;
+    private frame: number;
+    constructor() {
+      super();
+      this.energy = 0;
+      this.peak = 0;
+      this.count = 0;
+      // 20 ms at the context's rate (sampleRate is a global of the worklet scope).
+      this.frame = Math.round((globalThis as any).sampleRate / 50);
+    }
+    process(inputs: Float32Array[][]) {
+      const channel = inputs[0]?.[0];
+      const length = channel ? channel.length : 128;
+      for (let i = 0; i < length; i++) {
+        const s = channel ? channel[i] : 0;
+        this.energy += s * s;
+        if (Math.abs(s) > this.peak) this.peak = Math.abs(s);
+        if (++this.count === this.frame) {
+          const levelDbfs = Math.max(-100, 10 * Math.log10(this.energy / this.frame + 1e-12));
+          this.port.postMessage({ levelDbfs, peak: this.peak });
+          this.energy = 0;
+          this.peak = 0;
+          this.count = 0;
+        }
+      }
+      return true;
+    }
+  }
+  registerProcessor('level-meter', LevelMeter);
+}
+
 function moduleUrl(processor: () => void): string {
   return URL.createObjectURL(new Blob([`(${processor.toString()})();`], { type: 'text/javascript' }));
 }
@@ -143,4 +183,5 @@ function moduleUrl(processor: () => void): string {
 export async function loadWorklets(context: AudioContext): Promise<void> {
   await context.audioWorklet.addModule(moduleUrl(micCaptureProcessor));
   await context.audioWorklet.addModule(moduleUrl(playbackProcessor));
+  await context.audioWorklet.addModule(moduleUrl(levelMeterProcessor));
 }

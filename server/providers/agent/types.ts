@@ -28,4 +28,10 @@ export interface Agent {
    * they are: the session cuts them into sentences for speech (server/voice/sentences.ts).
    */
   reply(request: AgentRequest): AsyncIterable<string>;
+  /**
+   * Whether the words recognised so far are a request this agent can answer as it stands
+   * ("what is nine times" is not): the endpointer ends a complete one after a short silence.
+   * Agents without it get the general rule (server/voice/request-completeness.ts).
+   */
+  isCompleteRequest?(text: string): boolean;
 }

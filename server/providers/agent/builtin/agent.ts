@@ -1,4 +1,5 @@
 /** The built-in dialog agent: small, deterministic, offline, and honest about being a rule-based program. */
+import { looksCompleteRequest } from '../../../voice/request-completeness';
 import type { Agent, AgentMessage, AgentRequest } from '../types';
 import { ASK_WHAT_TO_SAY, classifyIntent, respond, type Classification, type ReplyContext } from './intents';
 
@@ -65,9 +66,22 @@ export function composeReply(request: Pick<AgentRequest, 'history' | 'now' | 'ti
   });
 }
 
+/**
+ * Whether the words so far are a request this agent understands as they stand: its own grammar
+ * says ("what is nine times" is no sum yet, "say" has nothing to say), and words that end
+ * mid-phrase ("my name is Peter and") are not finished whatever they parse as.
+ */
+export function isCompleteRequest(text: string): boolean {
+  const { intent, slots } = classifyIntent(text);
+  if (intent === 'unknown' || intent === 'empty') return false;
+  if (intent === 'say' && !String(slots.words ?? '').trim()) return false;
+  return looksCompleteRequest(text);
+}
+
 export function createBuiltinAgent(): Agent {
   return {
     name: BUILTIN_AGENT_NAME,
+    isCompleteRequest,
     async *reply(request: AgentRequest): AsyncIterable<string> {
       if (request.signal.aborted) return;
       const sentences = composeReply(request);
