@@ -33,7 +33,7 @@ async function metric(server: RunningServer, name: string, labels = ''): Promise
 const speech = await Promise.all(QUESTIONS.map((q) => synthesizeSpeech(q, { leadingSilenceMs: 200, trailingSilenceMs: 300 })));
 const fmt = (ms: number) => (Number.isNaN(ms) ? '–' : `${Math.round(ms)}`);
 const rows: string[] = [];
-console.log(`bench-load: ${turns} turns per talker, levels ${levels.join(', ')}${nice === undefined ? '' : `, server at nice ${nice}`}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}${Object.keys(extraEnv).length ? `, server env ${JSON.stringify(extraEnv)}` : ''}`);
+console.log(`bench-load: ${turns} turns per talker, levels ${levels.join(', ')}${nice === undefined ? '' : `, server at nice ${nice}`}; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}${Object.keys(extraEnv).length ? `, server env sets ${Object.keys(extraEnv).join(', ')}` : ''}`);
 
 for (const n of levels) {
   const server = await startServer({ env: { MAX_SESSIONS: String(Math.max(64, n)), STT_MAX_CONCURRENT: String(Math.max(8, n + 2)), METRICS_TOKEN, ...extraEnv } });
