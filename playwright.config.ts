@@ -40,6 +40,8 @@ export default defineConfig({
       DATA_DIR: dataDir,
       // Every test signs a new person up from one address.
       AUTH_RATE_LIMIT: '1000',
+      // Parallel workers open many sessions at once; capacity has its own integration test.
+      MAX_SESSIONS: '200',
     },
   },
 });

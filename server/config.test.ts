@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { defaultMaxSessions, EMBEDDED_SESSIONS_PER_CORE } from './capacity';
 import { ConfigError, loadConfig } from './config';
 
 describe('loadConfig', () => {
@@ -11,6 +12,15 @@ describe('loadConfig', () => {
       databaseUrl: undefined,
       env: 'production',
     });
+  });
+
+  it('takes MAX_SESSIONS, or derives the capacity from the cores present and where recognition runs', () => {
+    expect(loadConfig({ MAX_SESSIONS: '4' }).maxSessions).toBe(4);
+    expect(() => loadConfig({ MAX_SESSIONS: '0' })).toThrow(/MAX_SESSIONS="0": must be at least 1/);
+    expect(() => loadConfig({ MAX_SESSIONS: 'lots' })).toThrow(/MAX_SESSIONS="lots": must be a number of voice sessions/);
+    expect(loadConfig({}).maxSessions).toBe(defaultMaxSessions('pocketsphinx'));
+    expect(defaultMaxSessions('pocketsphinx', 2)).toBe(2 * EMBEDDED_SESSIONS_PER_CORE);
+    expect(defaultMaxSessions('deepgram', 2)).toBeGreaterThan(defaultMaxSessions('pocketsphinx', 2));
   });
 
   it('names the variable and the expected form when a value is wrong', () => {

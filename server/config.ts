@@ -7,6 +7,7 @@ import net from 'node:net';
 import path from 'node:path';
 import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
+import { defaultMaxSessions } from './capacity';
 import { LOG_LEVELS, type LogLevel } from './log';
 
 const port = z.coerce
@@ -148,6 +149,7 @@ const environmentSchema = z.object({
   TTS_API_KEY: z.string().optional(),
   FLITE_VOICE: z.enum(['kal16', 'slt', 'rms', 'awb'], { error: 'must be one of kal16, slt, rms, awb' }).default('kal16'),
   STT_MAX_CONCURRENT: count(8, 'utterances recognised at once on this server (each embedded recogniser is a ~100 MB process)').default(8),
+  MAX_SESSIONS: count(6, 'voice sessions open at once on this server').optional(),
   STT_MAX_PER_PERSON: count(2, 'utterances one person may have recognised at once').default(2),
   AGENT_CONTEXT_TURNS: count(40, 'turns').default(40),
   AGENT_CONTEXT_CHARS: count(12000, 'characters').default(12_000),
@@ -225,6 +227,8 @@ export type Config = {
   };
   /** Recognisers shared fairly between people: at most this many at once, this many per person. */
   recognition: { maxConcurrent: number; maxPerPerson: number };
+  /** Voice sessions open at once; a new one past this is refused with `server_busy` (server/capacity.ts). */
+  maxSessions: number;
   /** The agent is given at most this many of the newest turns and characters of them. */
   agentContext: { maxTurns: number; maxChars: number };
   /** Kept turn audio older than this many days is deleted (at start and hourly); undefined: kept until deleted. */
@@ -415,6 +419,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: v.TRUST_PROXY ?? { hops: 0 },
     providers: { ...chosen.value, fliteVoice: v.FLITE_VOICE },
     recognition: { maxConcurrent: v.STT_MAX_CONCURRENT, maxPerPerson: v.STT_MAX_PER_PERSON },
+    maxSessions: v.MAX_SESSIONS ?? defaultMaxSessions(chosen.value.stt.kind),
     agentContext: { maxTurns: v.AGENT_CONTEXT_TURNS, maxChars: v.AGENT_CONTEXT_CHARS },
     recordingRetentionDays: v.RECORDING_RETENTION_DAYS,
     turns: {

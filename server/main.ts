@@ -37,9 +37,14 @@ async function main() {
     dataDir: config.dataDir,
     migrationsFolder: path.join(config.appRoot, 'drizzle'),
   });
+  if (database.kind === 'postgres' && !config.authSecret) {
+    // Fine for one instance; a second one would generate its own and sign nobody in.
+    log.warn('AUTH_SECRET is not set: the auth secret generated in DATA_DIR is this instance\'s alone. Set the same AUTH_SECRET on every instance sharing this PostgreSQL.');
+  }
   const auth = createAuth(database.db, config, resolveAuthSecret(config));
   const retention = config.recordingRetentionDays ? startRecordingRetention({ db: database.db, days: config.recordingRetentionDays, log }) : null;
   const providers = await createProviders(config);
+  if (providers.recogniserPool) metrics.watchRecognisers(providers.recogniserPool);
   const runtime = { config, db: database.db, auth, voices: async () => (await providers.tts.voices?.()) ?? [] };
   setRuntime(runtime);
 
@@ -62,8 +67,12 @@ async function main() {
   await Promise.all([rtcWarm, vadWarm]);
   const handleRequest = app.getRequestHandler();
 
-  const sockets = new SocketServer(runtime, (context) =>
-    createSocketVoiceSession(context, { db: database.db, providers, agentContext: config.agentContext, turns: config.turns, rtc: config.rtc, backpressure: config.backpressure }),
+  const sockets = new SocketServer(
+    runtime,
+    (context) =>
+      createSocketVoiceSession(context, { db: database.db, providers, agentContext: config.agentContext, turns: config.turns, rtc: config.rtc, backpressure: config.backpressure }),
+    // Every open session may speak: its recogniser is warmed when it opens, not at its first word.
+    { onSessionsChanged: (speakers) => providers.stt.expectSpeakers?.(speakers) },
   );
   const stampClientAddress = createClientAddressStamp(config.trustProxy);
   const setSecurityHeaders = createSecurityHeaders(config);

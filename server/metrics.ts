@@ -8,12 +8,33 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { ServerMessage } from '../lib/contract/messages';
 import type { TurnToStore } from './voice/turn-recorder';
 
+export interface RecogniserPoolStats {
+  idle: number;
+  loading: number;
+  busy: number;
+  expected: number;
+  waitedForLoad: number;
+}
+
 export class Metrics {
   readonly registry = new Registry();
 
   readonly activeSessions = new Gauge({
     name: 'parley_active_sessions',
     help: 'Voice sessions (/ws connections) open now.',
+    registers: [this.registry],
+  });
+
+  readonly sessionCapacity = new Gauge({
+    name: 'parley_session_capacity',
+    help: 'Voice sessions this server takes at once (MAX_SESSIONS); a new one past it is refused as busy.',
+    registers: [this.registry],
+  });
+
+  readonly sessionsRefused = new Counter({
+    name: 'parley_sessions_refused_total',
+    help: 'New voice sessions refused, by reason (busy: the server was at capacity).',
+    labelNames: ['reason'] as const,
     registers: [this.registry],
   });
 
@@ -66,8 +87,38 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** Where the embedded recognisers' pool is read from at scrape time (unset: no such pool). */
+  private recogniserPool: (() => RecogniserPoolStats) | undefined;
+
+  readonly recognisers = new Gauge({
+    name: 'parley_stt_decoders',
+    help: 'Embedded recogniser processes by state (idle: warm and free; loading; busy), and expected: the speakers they are kept warm for.',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+    collect: () => {
+      const stats = this.recogniserPool?.();
+      if (!stats) return;
+      for (const state of ['idle', 'loading', 'busy', 'expected'] as const) this.recognisers.set({ state }, stats[state]);
+    },
+  });
+
+  readonly recognitionsWaited = new Gauge({
+    name: 'parley_stt_waited_for_load',
+    help: 'Utterances so far that found no warm embedded recogniser and waited for one to load (should stay 0).',
+    registers: [this.registry],
+    collect: () => {
+      const stats = this.recogniserPool?.();
+      if (stats) this.recognitionsWaited.set(stats.waitedForLoad);
+    },
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Reports the embedded recognisers' pool from now on. */
+  watchRecognisers(stats: () => RecogniserPoolStats): void {
+    this.recogniserPool = stats;
   }
 
   /** A turn was stored: count it and observe the latencies it records. */

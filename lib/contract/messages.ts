@@ -141,6 +141,7 @@ export const ERROR_CODES = [
   'provider_timeout', // an external model (speech recognition, agent or voice) did not answer in time
   'rate_limited', // too many frames: the socket is being closed
   'client_too_slow', // the client did not take the agent's audio fast enough: that reply was cut where it stopped arriving
+  'server_busy', // the server is at capacity: no new session now; retry later (the socket closes with 1013)
   'internal_error',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

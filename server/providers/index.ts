@@ -7,7 +7,7 @@ import type { VoiceProviders } from '../voice/session';
 import { createBuiltinAgent, domainPhrases } from './agent/builtin';
 import { createOpenAiAgent } from './agent/openai';
 import type { Agent } from './agent/types';
-import { createPocketsphinxStt, type PocketsphinxSttOptions } from './stt/pocketsphinx';
+import { createPocketsphinxStt, type PocketsphinxStt, type PocketsphinxSttOptions, type PoolStats } from './stt/pocketsphinx';
 import { loadNoiseSuppression } from './stt/pocketsphinx/noise-suppression';
 import { createFliteVoices } from './tts/flite/voices';
 import { createOpenAiTts } from './tts/openai';
@@ -21,6 +21,8 @@ import { resampledTo16kHz } from './tts/resampled';
 export interface Providers extends VoiceProviders {
   /** Resolves once the engines are warm (a first utterance waits for nothing); rejects if they cannot start. */
   ready(): Promise<void>;
+  /** The embedded recognisers' pool, when recognition (or its partials) runs here. */
+  recogniserPool?(): PoolStats;
   close(): Promise<void>;
 }
 
@@ -45,16 +47,20 @@ function createAgent(config: Config['providers']['agent']): Agent {
   }
 }
 
-async function createStt(config: Config): Promise<Stt> {
+async function createStt(config: Config): Promise<{ stt: Stt; pool?: PocketsphinxStt }> {
   const { stt, agent } = config.providers;
   const embedded = async () => createPocketsphinxStt({ ...(await embeddedSttOptions(agent)), maxDecoders: config.recognition.maxConcurrent });
   switch (stt.kind) {
-    case 'pocketsphinx':
-      return embedded();
-    case 'openai':
-      return createOpenAiStt({ ...stt, partials: stt.partials ? await embedded() : undefined });
+    case 'pocketsphinx': {
+      const pool = await embedded();
+      return { stt: pool, pool };
+    }
+    case 'openai': {
+      const pool = stt.partials ? await embedded() : undefined;
+      return { stt: createOpenAiStt({ ...stt, partials: pool }), pool };
+    }
     case 'deepgram':
-      return createDeepgramStt(stt);
+      return { stt: createDeepgramStt(stt) };
   }
 }
 
@@ -69,7 +75,7 @@ function createTts(config: Config['providers']): Tts {
 
 export async function createProviders(config: Config): Promise<Providers> {
   const { maxConcurrent, maxPerPerson } = config.recognition;
-  const recogniser = await createStt(config);
+  const { stt: recogniser, pool } = await createStt(config);
   const stt = shareFairly(recogniser, { total: maxConcurrent, perOwner: maxPerPerson });
   // Flite speaks at 16 kHz already; an engine at another rate is resampled here, in one place.
   const voice = createTts(config.providers);
@@ -86,6 +92,7 @@ export async function createProviders(config: Config): Promise<Providers> {
     agent,
     apologyVoice,
     ready: () => warm,
+    recogniserPool: pool && (() => pool.stats()),
     close: async () => {
       await Promise.allSettled([stt.close(), tts.close(), apologyVoice === tts ? undefined : apologyVoice.close()]);
     },

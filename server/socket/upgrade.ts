@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
-import { MAX_FRAME_BYTES, PROTOCOL_VERSION, AUDIO_FORMAT } from '../../lib/contract/messages';
+import { MAX_FRAME_BYTES, PROTOCOL_VERSION, AUDIO_FORMAT, type ServerMessage } from '../../lib/contract/messages';
 import { identify } from '../auth/identify';
 import type { Runtime } from '../runtime';
 import { createConversation, findOwnConversation, listTurns } from '../store/conversations';
@@ -31,6 +31,17 @@ export interface SessionContext {
 
 export type SessionFactory = (context: SessionContext) => ConnectionSession;
 
+export interface SocketServerOptions {
+  /**
+   * The sessions open or being opened changed: this many people may speak at once now (each
+   * counted up to STT_MAX_PER_PERSON), e.g. to keep recognisers warm for them.
+   */
+  onSessionsChanged?(speakers: number): void;
+}
+
+/** RFC 6455's "Try Again Later": the server is at capacity. */
+export const CLOSE_TRY_AGAIN_LATER = 1013;
+
 const conversationIdSchema = z.uuid();
 
 /** Longer than a closing session's bound (its utterance recognised within 3 s, then stored). */
@@ -50,11 +61,22 @@ export class SocketServer {
    * has every turn.
    */
   private readonly persisting = new Map<string, Set<Promise<void>>>();
+  /** Sessions open or being opened: each holds its place from admission until its socket closes. */
+  private admitted = 0;
+  /** The same, by person. */
+  private readonly admittedBy = new Map<string, number>();
 
   constructor(
     private readonly runtime: Runtime,
     private readonly createSession: SessionFactory,
-  ) {}
+    private readonly options: SocketServerOptions = {},
+  ) {
+    metrics.sessionCapacity.set(this.capacity);
+  }
+
+  private get capacity(): number {
+    return this.runtime.config.maxSessions;
+  }
 
   /** Handles an upgrade request for /ws; never throws. */
   async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -65,6 +87,9 @@ export class SocketServer {
       if (!identity || (identity.via === 'session' && !this.isOwnOrigin(headers.get('origin')))) {
         return refuse(socket, 401, 'Sign in, or send Authorization: Bearer <personal API token>.');
       }
+      // Past capacity a new session is told to come back later, before anything is stored for it.
+      if (this.admitted >= this.capacity) return this.refuseBusy(req, socket, head, identity.userId);
+      this.admit(socket, identity.userId);
       const url = new URL(req.url ?? '/', 'http://localhost');
       const requested = url.searchParams.get('conversationId');
       let conversationId: string;
@@ -90,6 +115,58 @@ export class SocketServer {
       log.error({ err: error, req }, 'could not open a voice session');
       refuse(socket, 500, 'The server could not open the session.');
     }
+  }
+
+  /** Holds a place until the connection's socket closes, however it ends (refused, upgraded, dropped). */
+  private admit(socket: Duplex, userId: string): void {
+    this.admitted++;
+    this.admittedBy.set(userId, (this.admittedBy.get(userId) ?? 0) + 1);
+    this.sessionsChanged();
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      this.admitted--;
+      const left = (this.admittedBy.get(userId) ?? 1) - 1;
+      if (left > 0) this.admittedBy.set(userId, left);
+      else this.admittedBy.delete(userId);
+      this.sessionsChanged();
+    };
+    // 'finish': our side has ended it (a refusal, a closed session) even if the client keeps its half open.
+    socket.once('finish', release);
+    socket.once('close', release);
+  }
+
+  /**
+   * Who may speak at once now: each person with as many sessions as they may have recognised
+   * at once (one person's ten tabs are two speakers, not ten).
+   */
+  private sessionsChanged(): void {
+    if (!this.options.onSessionsChanged) return;
+    const { maxPerPerson } = this.runtime.config.recognition;
+    let speakers = 0;
+    for (const count of this.admittedBy.values()) speakers += Math.min(count, maxPerPerson);
+    this.options.onSessionsChanged(speakers);
+  }
+
+  /**
+   * The contract's answer to "full": an `error` `server_busy` (not fatal: nothing is wrong with
+   * the client, and existing sessions are untouched), then close 1013 "try again later".
+   */
+  private refuseBusy(req: IncomingMessage, socket: Duplex, head: Buffer, userId: string): void {
+    metrics.sessionsRefused.inc({ reason: 'busy' });
+    log.warn({ userId, capacity: this.capacity }, 'session refused: the server is at capacity');
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const busy: ServerMessage = {
+        type: 'error',
+        code: 'server_busy',
+        message: `This server is talking with as many people as it can (${this.capacity}) right now. Please try again in a minute.`,
+        fatal: false,
+      };
+      ws.send(JSON.stringify(busy));
+      metrics.sent(busy);
+      ws.close(CLOSE_TRY_AGAIN_LATER, 'server busy: try again later');
+    });
   }
 
   private accept(ws: WebSocket, context: Omit<SessionContext, 'out'>) {

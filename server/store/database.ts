@@ -36,13 +36,35 @@ async function openPostgres(url: string, migrationsFolder: string): Promise<Open
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   try {
     const db = drizzle({ client: pool, schema });
-    await migrate(db, { migrationsFolder });
+    await migrateAlone(pool, () => migrate(db, { migrationsFolder }));
     return { db: db as unknown as Database, kind: 'postgres', close: () => pool.end() };
   } catch (error) {
     await pool.end().catch(() => {});
     throw new Error(`Could not open the PostgreSQL database at DATABASE_URL: ${(error as Error).message}`, {
       cause: error,
     });
+  }
+}
+
+/** Any number that is ours alone: the key of the advisory lock that migrations run under. */
+const MIGRATION_LOCK_KEY = 0x7061726c; // "parl"
+
+/**
+ * Several Parley instances may share one PostgreSQL and start at once: the migrations run
+ * under a session advisory lock, so one instance applies them while the others wait, then
+ * find nothing left to do (instead of racing to create the same tables).
+ */
+async function migrateAlone(pool: import('pg').Pool, migrate: () => Promise<void>): Promise<void> {
+  const holder = await pool.connect();
+  try {
+    await holder.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      await migrate();
+    } finally {
+      await holder.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    }
+  } finally {
+    holder.release();
   }
 }
 

@@ -19,6 +19,8 @@ export interface RunningServer {
   stdoutLines(): string[];
   /** The stdout lines that are JSON log records, parsed. */
   logRecords(): LogRecord[];
+  /** Resolves with the first log record (already written or still to come) that matches. */
+  waitForLog(match: (record: LogRecord) => boolean, timeoutMs?: number): Promise<LogRecord>;
   stop(): Promise<void>;
 }
 
@@ -90,6 +92,22 @@ export async function startServer(
         return [];
       }
     }),
+    waitForLog: (match, timeoutMs = 30_000) =>
+      new Promise((resolve, reject) => {
+        const look = () => {
+          const found = server.logRecords().find(match);
+          if (!found) return false;
+          clearTimeout(timer);
+          child.stdout!.off('data', look);
+          resolve(found);
+          return true;
+        };
+        const timer = setTimeout(() => {
+          child.stdout!.off('data', look);
+          reject(new Error(`no such log record within ${timeoutMs} ms`));
+        }, timeoutMs);
+        if (!look()) child.stdout!.on('data', look);
+      }),
     stop: () => stopProcess(child),
   };
   await new Promise<void>((resolve, reject) => {

@@ -48,6 +48,7 @@ const FINAL_CLOSE_CODES = new Set([
   1000, // a normal close: we or the server ended the session on purpose
   1008, // policy: the server closed this client for what it sent (rate limits)
   1009, // a frame too big: the same client would send it again
+  1013, // the server is full (server_busy): the person tries again later, not a retry loop that adds load
 ]);
 
 /** Whether a socket closed with `code` should be reconnected. */

@@ -408,6 +408,8 @@ export class VoiceClient {
         transport: { kind: 'none' },
         error:
           event.code === 1000 ? null
+          // 1013: the server is full; its server_busy message (already shown) says to try again later.
+          : event.code === 1013 ? this.snapshot.error
           : retry?.phase === 'gave-up' ? `The server could not be reached after ${retry.attempts} attempts (about ${seconds} s). Check your network or whether the server is running, then press Reconnect; this conversation continues where it stopped.`
           : 'The connection to the server was closed. Press Start to reconnect; this conversation continues where it stopped.',
       });

@@ -69,6 +69,7 @@ export function shareFairly(stt: Stt, limits: FairShareLimits): Stt & { inUse(ow
         },
       };
     },
+    expectSpeakers: (speakers) => stt.expectSpeakers?.(speakers),
     inUse: (owner) => (owner === undefined ? inUse : (held.get(owner) ?? 0)),
     close: () => stt.close(),
   };

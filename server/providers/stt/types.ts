@@ -37,6 +37,11 @@ export interface Stt {
    * when no recogniser can be had (a clear message for the person).
    */
   start(options: SttStreamOptions): SttStream;
+  /**
+   * This many people may speak at once now (the sessions open). Engines that load something
+   * per stream keep that many warm, so a new speaker's first utterance never waits for a load.
+   */
+  expectSpeakers?(speakers: number): void;
   /** Release engines and helper processes. */
   close(): Promise<void>;
 }

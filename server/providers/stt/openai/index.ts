@@ -134,6 +134,7 @@ export function createOpenAiStt(options: OpenAiSttOptions): Stt {
         },
       };
     },
+    expectSpeakers: (speakers) => options.partials?.expectSpeakers?.(speakers),
     close: async () => {
       await options.partials?.close();
     },

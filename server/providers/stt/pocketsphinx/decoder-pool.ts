@@ -1,7 +1,9 @@
 /**
  * The pool of warm decoder processes: a stream takes an idle one, hands it back after
  * end()/abort(), and spare decoders are loaded in the background so a new session never
- * waits for a model load.
+ * waits for a model load. It keeps warm the most of: the recent peak of streams at once, and
+ * the speakers it is told to expect (open sessions), plus `poolSize` spares; surplus idle
+ * decoders are stopped one per `idleTrimMs`, so a burst's decoders stay a while and go slowly.
  */
 import { DecoderProcess } from './decoder-process';
 
@@ -12,6 +14,10 @@ export interface PoolStats {
   waiting: number;
   /** Process ids of decoders serving a stream right now. */
   busyPids: number[];
+  /** Streams so far that found no warm decoder and waited for one to load (should stay 0). */
+  waitedForLoad: number;
+  /** Speakers the pool was last told to expect (expectSpeakers). */
+  expected: number;
 }
 
 const DEFAULT_LOAD_TIMEOUT_MS = 30_000;
@@ -46,6 +52,8 @@ export class DecoderPool {
   private trimTimer: NodeJS.Timeout | null = null;
   /** Most streams running at once since the last trim check. */
   private peakBusy = 0;
+  private expected = 0;
+  private waitedForLoad = 0;
 
   constructor(private readonly config: PoolConfig) {}
 
@@ -60,7 +68,19 @@ export class DecoderPool {
       busy: this.busy.size,
       waiting: this.waiting.length,
       busyPids: [...this.busy].flatMap((decoder) => (decoder.pid === undefined ? [] : [decoder.pid])),
+      waitedForLoad: this.waitedForLoad,
+      expected: this.expected,
     };
+  }
+
+  /**
+   * This many speakers may talk at once now (the sessions open): keep a warm decoder for each
+   * (up to maxDecoders) so that a new speaker's first utterance never waits for a load.
+   */
+  expectSpeakers(speakers: number): void {
+    this.expected = Math.max(0, speakers);
+    this.replenish();
+    this.scheduleTrim();
   }
 
   /** Loads the spares; resolves when they are ready. */
@@ -78,6 +98,7 @@ export class DecoderPool {
       client.fail(this.lastLoadError); // loading is broken right now: fail fast, don't hang
       return;
     } else {
+      this.waitedForLoad++;
       this.waiting.push(client);
     }
     this.replenish();
@@ -104,13 +125,17 @@ export class DecoderPool {
     await Promise.all(all.map((decoder) => decoder.close('was closed with the STT provider')));
   }
 
-  /** Spawns decoders until waiting clients plus `poolSize` spares are covered. */
+  /**
+   * Spawns decoders until waiting clients plus `poolSize` spares are covered, and every
+   * expected speaker has one (busy or warm) with `poolSize` to spare.
+   */
   private replenish(): void {
     if (this.closed || this.respawnTimer) return;
     const { poolSize, maxDecoders } = this.config;
+    const ready = () => this.idle.length + this.loading.size;
     while (
-      this.idle.length + this.loading.size < this.waiting.length + poolSize &&
-      this.idle.length + this.loading.size + this.busy.size < maxDecoders
+      (ready() < this.waiting.length + poolSize || ready() + this.busy.size < this.expected + poolSize) &&
+      ready() + this.busy.size < maxDecoders
     ) {
       this.spawn();
     }
@@ -192,17 +217,18 @@ export class DecoderPool {
   }
 
   /**
-   * After a burst, stop idle decoders nobody needed for a while. We keep the recent peak
-   * of concurrent streams plus poolSize spares: a single conversation (one busy, one spare)
-   * then never churns, while decoders left over from a burst go after idleTrimMs.
+   * After a burst, stop idle decoders nobody needed for a while, one per idleTrimMs: we keep
+   * the recent peak of concurrent streams (or the expected speakers, if more) plus poolSize
+   * spares. A single conversation (one busy, one spare) then never churns, and a burst's
+   * decoders go slowly, so a second burst soon after finds them warm.
    */
   private scheduleTrim(): void {
     if (this.trimTimer || this.idle.length <= this.config.poolSize) return;
     this.trimTimer = setTimeout(() => {
       this.trimTimer = null;
-      const keep = this.peakBusy + this.config.poolSize;
+      const keep = Math.max(this.peakBusy, this.expected) + this.config.poolSize;
       this.peakBusy = this.busy.size;
-      while (this.idle.length > this.config.poolSize && this.idle.length + this.busy.size > keep) {
+      if (this.idle.length > this.config.poolSize && this.idle.length + this.busy.size > keep) {
         void this.idle.shift()?.close('was stopped as a surplus idle decoder');
       }
       this.scheduleTrim();

@@ -62,6 +62,9 @@ export interface PocketsphinxStt extends Stt {
   ready(): Promise<void>;
   /** Decoder processes by state and streams waiting for one, for tests and health checks. */
   stats(): PoolStats;
+  /** Resolves once every decoder being loaded now is ready (e.g. after expectSpeakers). */
+  warm(): Promise<void>;
+  expectSpeakers(speakers: number): void;
 }
 
 export function createPocketsphinxStt(options: PocketsphinxSttOptions = {}): PocketsphinxStt {
@@ -97,6 +100,8 @@ export function createPocketsphinxStt(options: PocketsphinxSttOptions = {}): Poc
     },
     ready: () => initialLoad,
     stats: () => pool.stats(),
+    warm: () => pool.fill(),
+    expectSpeakers: (speakers) => pool.expectSpeakers(speakers),
     close: () => pool.close(),
   };
 }
