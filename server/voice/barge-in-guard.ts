@@ -65,6 +65,8 @@ export function metered(audio: UtteranceAudio, level: SpeechLevel): UtteranceAud
     },
     finish: () => audio.finish(),
     clear: (playedMs) => audio.clear(playedMs),
+    // A listener that cannot keep up still ends the reply (backpressure), through the meter.
+    onDropped: (listener) => audio.onDropped?.(listener),
   };
 }
 

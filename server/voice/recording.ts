@@ -88,6 +88,7 @@ export class TurnAudioRecording {
             recording.write(pcm);
           },
           finish: () => audio.finish(),
+          onDropped: (listener) => audio.onDropped?.(listener),
           clear: (reportedPlayedMs) => {
             const position = audio.clear(reportedPlayedMs);
             spoken.playedMs = position.playedMs;
