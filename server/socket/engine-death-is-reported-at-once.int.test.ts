@@ -52,10 +52,16 @@ it('says so at once, without process ids, logs it, and hears the next utterance'
     .poll(() => server!.logRecords().find((r) => r.msg === 'recognition failed mid-utterance')?.err?.message, { timeout: 10_000 })
     .toMatch(/pid \d+/);
 
+  // The embedded voice says sorry once the person has stopped; they let it finish.
+  const sorry = await client.next('agent.text', (t) => t.final, { timeoutMs: 30_000 });
+  expect(sorry.text).toMatch(/say it again/);
+  await client.next('agent.audio.end', (e) => e.utteranceId === sorry.utteranceId, { timeoutMs: 30_000 });
+
   // A new decoder is loaded; the next utterance is heard and answered.
+  const from = client.received.length;
   await client.speak('next', speech, { realtime: true });
-  const final = await client.next('transcript.final', (f) => f.utteranceId === 'next', { timeoutMs: 60_000 });
+  const final = await client.next('transcript.final', (f) => f.utteranceId === 'next', { timeoutMs: 60_000, from });
   expect(final.text).toMatch(/twelve times seven/);
-  expect((await client.next('agent.text', (t) => t.final, { timeoutMs: 60_000 })).text).toMatch(/84/);
+  expect((await client.next('agent.text', (t) => t.final, { timeoutMs: 60_000, from })).text).toMatch(/84/);
   await client.close();
 });
