@@ -2,13 +2,14 @@
  * The user's side of a WebRTC track: RTP packets in, the session's typed input out.
  * Packets → JitterBuffer (order by sequence number, drop duplicates and late ones) → Opus
  * decoded straight to 16 kHz (libopus conceals lost packets and garbage) → 20 ms frames →
- * VAD → Endpointer → `utterance.start` (with the pre-roll), `utterance.audio`, `utterance.end`,
- * with utterance ids chosen here. Nothing a peer sends can throw out of `push`.
+ * SpeechCutter (VAD → Endpointer → `utterance.start` with the pre-roll, `utterance.audio`,
+ * `utterance.end`, with utterance ids chosen here). Nothing a peer sends can throw out of `push`.
  */
 import { randomUUID } from 'node:crypto';
 import type { VoiceActivityDetector } from '../audio/vad';
 import type { Endpointer } from '../voice/endpointing';
 import type { SessionInput } from '../voice/events';
+import { SpeechCutter } from '../voice/speech-cutter';
 import { JitterBuffer, type JitterStats } from './jitter';
 import { FRAME_SAMPLES, OpusDecoder } from './opus';
 
@@ -45,33 +46,31 @@ const MAX_PACKET_SAMPLES = 1920;
 export class InboundAudio {
   private readonly jitter: JitterBuffer;
   private readonly decoder = new OpusDecoder();
+  private readonly cutter: SpeechCutter;
   private readonly garbage = { count: 0 };
-  private frames = 0;
-  private utterances = 0;
-  /** Samples decoded but not yet a whole frame. */
-  private pending = new Int16Array(0);
-  /** Recent frames, oldest first, for the pre-roll. */
-  private readonly history: Int16Array[] = [];
-  private readonly historyLimit: number;
   private lastPacketSamples = FRAME_SAMPLES;
-  private open: string | null = null;
-  private readonly prefix = randomUUID().slice(0, 8);
   private quietTimer: NodeJS.Timeout | null = null;
   private silenceTimer: NodeJS.Timeout | null = null;
   private closed = false;
 
   constructor(private readonly options: InboundAudioOptions) {
     this.jitter = new JitterBuffer({ depth: options.jitterDepth ?? 3, onPacket: (payload, lostBefore) => this.decode(payload, lostBefore) });
-    this.historyLimit = options.preRollFrames ?? 25;
+    this.cutter = new SpeechCutter({
+      vad: options.vad,
+      endpointer: options.endpointer,
+      input: options.input,
+      idPrefix: randomUUID().slice(0, 8),
+      historyFrames: options.preRollFrames ?? 25,
+    });
   }
 
   get stats(): InboundStats {
-    return { ...this.jitter.stats, garbage: this.garbage.count, frames: this.frames, utterances: this.utterances };
+    return { ...this.jitter.stats, garbage: this.garbage.count, frames: this.cutter.framesSeen, utterances: this.cutter.utterancesCut };
   }
 
   /** The utterance the VAD has open, if any. */
   get openUtterance(): string | null {
-    return this.open;
+    return this.cutter.openUtterance;
   }
 
   push(packet: InboundPacket): void {
@@ -92,7 +91,7 @@ export class InboundAudio {
 
   /** The session's latest partial for an utterance: the endpointer weighs it. */
   partial(utteranceId: string, text: string): void {
-    if (utteranceId === this.open) this.options.endpointer.partial(text);
+    this.cutter.partial(utteranceId, text);
   }
 
   /** The track is gone: an open utterance ends here (its words are still recognised). */
@@ -100,56 +99,20 @@ export class InboundAudio {
     if (this.closed) return;
     this.closed = true;
     this.clearTimers();
-    if (this.open) this.options.input({ type: 'utterance.end', utteranceId: this.open });
-    this.open = null;
-    this.options.endpointer.reset();
+    this.cutter.end();
     this.options.vad.close();
   }
 
   private decode(payload: Uint8Array, lostBefore: number): void {
-    if (lostBefore > 0) this.feed(this.decoder.conceal(lostBefore * this.lastPacketSamples));
+    if (lostBefore > 0) this.cutter.push(this.decoder.conceal(lostBefore * this.lastPacketSamples));
     const pcm = this.decoder.decode(payload);
     if (!pcm || pcm.length === 0 || pcm.length > MAX_PACKET_SAMPLES) {
       this.garbage.count++;
-      this.feed(this.decoder.conceal(this.lastPacketSamples));
+      this.cutter.push(this.decoder.conceal(this.lastPacketSamples));
       return;
     }
     this.lastPacketSamples = pcm.length;
-    this.feed(pcm);
-  }
-
-  /** Cuts decoded audio into 20 ms frames. */
-  private feed(pcm: Int16Array): void {
-    let samples = pcm;
-    if (this.pending.length > 0) {
-      samples = new Int16Array(this.pending.length + pcm.length);
-      samples.set(this.pending);
-      samples.set(pcm, this.pending.length);
-    }
-    let offset = 0;
-    for (; offset + FRAME_SAMPLES <= samples.length; offset += FRAME_SAMPLES) this.frame(samples.slice(offset, offset + FRAME_SAMPLES));
-    this.pending = samples.slice(offset);
-  }
-
-  private frame(frame: Int16Array): void {
-    this.frames++;
-    this.history.push(frame);
-    if (this.history.length > this.historyLimit) this.history.shift();
-    const decision = this.options.endpointer.push(this.options.vad.process(frame));
-    if (decision?.type === 'start') {
-      this.open = `${this.prefix}-${++this.utterances}`;
-      this.options.input({ type: 'utterance.start', utteranceId: this.open, detectedBy: 'server-vad' });
-      const preRoll = this.history.slice(-Math.max(1, decision.preRollFrames));
-      this.options.input({ type: 'utterance.audio', utteranceId: this.open, samples: concat(preRoll) });
-      return;
-    }
-    if (!this.open) return;
-    this.options.input({ type: 'utterance.audio', utteranceId: this.open, samples: frame });
-    if (decision?.type === 'end') {
-      this.options.input({ type: 'utterance.end', utteranceId: this.open });
-      this.open = null;
-      this.stopSilence();
-    }
+    this.cutter.push(pcm);
   }
 
   /**
@@ -162,7 +125,7 @@ export class InboundAudio {
       this.quietTimer = null;
       if (this.closed) return;
       this.jitter.flush();
-      if (this.open) this.startSilence();
+      if (this.cutter.openUtterance) this.startSilence();
     }, this.options.quietMs ?? 60);
     this.quietTimer.unref();
   }
@@ -171,8 +134,8 @@ export class InboundAudio {
     if (this.silenceTimer) return;
     const silence = new Int16Array(FRAME_SAMPLES);
     this.silenceTimer = setInterval(() => {
-      if (!this.open || this.closed) return this.stopSilence();
-      this.frame(silence);
+      if (!this.cutter.openUtterance || this.closed) return this.stopSilence();
+      this.cutter.frame(silence);
     }, 20);
     this.silenceTimer.unref();
   }
@@ -187,14 +150,4 @@ export class InboundAudio {
     this.quietTimer = null;
     this.stopSilence();
   }
-}
-
-function concat(frames: Int16Array[]): Int16Array {
-  const out = new Int16Array(frames.reduce((n, f) => n + f.length, 0));
-  let offset = 0;
-  for (const f of frames) {
-    out.set(f, offset);
-    offset += f.length;
-  }
-  return out;
 }
