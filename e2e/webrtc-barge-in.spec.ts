@@ -18,17 +18,11 @@ import { signUp } from './sign-up';
 import { warmUpRecogniser } from './warm-up';
 import { closeSpeechEngines, synthesizeSpeech } from '../server/testing/test-speech';
 import { FAKE_MIC_TEXT } from './global-setup';
-import { observePeers, speakIntoPeer } from './webrtc-page';
+import { observePeers, speakIntoPeer, storedTurns } from './webrtc-page';
 
 test.use({ launchOptions: withFakeMicrophone('webrtc-barge-in.wav') });
 
 const EVENT_TIMEOUT = 90_000;
-
-interface StoredTurn {
-  role: 'user' | 'agent';
-  text: string;
-  interrupted: boolean;
-}
 
 const playbackLog = (page: Page): Promise<PlaybackLogEntry[]> => page.evaluate(() => window.__parleyPlaybackLog ?? []);
 
@@ -101,15 +95,7 @@ test('over WebRTC, speaking over the answer stops it on the track, keeps only wh
   expect(loudAfterStop, 'agent audio on the track after the interruption').toEqual([]);
 
   // Stored: the interrupted answer is marked so and holds a strict prefix of the full answer.
-  const conversationId = new URL(page.url()).searchParams.get('conversation');
-  let turns: StoredTurn[] = [];
-  await expect
-    .poll(async () => {
-      const response = await page.request.get(`/api/conversations/${conversationId}`);
-      turns = ((await response.json()) as { turns: StoredTurn[] }).turns;
-      return turns.map((t) => t.role);
-    })
-    .toEqual(['user', 'agent', 'user', 'agent']);
+  const turns = await storedTurns(page, ['user', 'agent', 'user', 'agent']);
   const [question, heard, spokenOver, newAnswer] = turns;
   const fullReply = composeReply({ history: [{ role: 'user', text: question.text }], now: new Date() }).join(' ');
   expect(heard.interrupted).toBe(true);

@@ -3,7 +3,7 @@
  * makes (for getStats), and the agent's audio as received on the peer connection, through a
  * Web Audio analyser of the test's own (the page's meter is checked separately).
  */
-import type { Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 
 declare global {
   interface Window {
@@ -87,4 +87,24 @@ export function speakIntoPeer(page: Page, pcm: Int16Array): Promise<number> {
     source.start();
     return performance.now();
   }, Array.from(pcm));
+}
+
+export interface StoredTurn {
+  role: 'user' | 'agent';
+  text: string;
+  interrupted: boolean;
+}
+
+/** The talk page's conversation (from its URL), once its stored turns have these roles, in order. */
+export async function storedTurns(page: Page, roles: StoredTurn['role'][]): Promise<StoredTurn[]> {
+  const conversationId = new URL(page.url()).searchParams.get('conversation');
+  let turns: StoredTurn[] = [];
+  await expect
+    .poll(async () => {
+      const response = await page.request.get(`/api/conversations/${conversationId}`);
+      turns = ((await response.json()) as { turns: StoredTurn[] }).turns;
+      return turns.map((t) => t.role);
+    })
+    .toEqual(roles);
+  return turns;
 }

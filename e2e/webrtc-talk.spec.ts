@@ -8,17 +8,11 @@ import { wordErrorRate } from '../server/evaluation/stt/wer';
 import { withFakeMicrophone } from './chromium';
 import { FAKE_MIC_TEXT } from './global-setup';
 import { signUp } from './sign-up';
-import { inboundAudioBytes, observePeers, remotePeak } from './webrtc-page';
+import { inboundAudioBytes, observePeers, remotePeak, storedTurns } from './webrtc-page';
 
 test.use({ launchOptions: withFakeMicrophone('webrtc-question.wav') });
 
 const EVENT_TIMEOUT = 90_000;
-
-interface StoredTurn {
-  role: 'user' | 'agent';
-  text: string;
-  interrupted: boolean;
-}
 
 test('over WebRTC: speak a question, the server ends it, the answer comes back on the track, both turns are stored', async ({ page }) => {
   test.setTimeout(180_000);
@@ -65,15 +59,7 @@ test('over WebRTC: speak a question, the server ends it, the answer comes back o
 
   // Both turns are stored.
   await expect(page).toHaveURL(/\/talk\?conversation=[0-9a-f-]{36}$/);
-  const conversationId = new URL(page.url()).searchParams.get('conversation');
-  let turns: StoredTurn[] = [];
-  await expect
-    .poll(async () => {
-      const response = await page.request.get(`/api/conversations/${conversationId}`);
-      turns = ((await response.json()) as { turns: StoredTurn[] }).turns;
-      return turns.map((t) => t.role);
-    })
-    .toEqual(['user', 'agent']);
+  const turns = await storedTurns(page, ['user', 'agent']);
   expect(wordErrorRate(FAKE_MIC_TEXT.webrtcQuestion, turns[0].text)).toBeLessThanOrEqual(0.2);
   expect(turns[1].text).toContain('54');
   expect(turns[1].interrupted).toBe(false);
