@@ -8,6 +8,7 @@
  *     RtcBridges with a stand-in session here), speech both ways; bridge CPU per call per
  *     20 ms and late packets.
  *   npx tsx scripts/bench-rtc.ts [turns=12] [calls=10,25,50,75,100 | none]
+ * BENCH_SERVER_X=v sets X=v for the server of parts 1 and 2.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -43,6 +44,13 @@ function voicedFrame(pcm: Int16Array, which: 'first' | 'last'): number {
   for (let f = frames - 1; f >= 0; f--) if (loud(f)) return f;
   return 0;
 }
+/** The first 20 ms frame within 20 dB of the clip's loudest: its first vowel (docs/vad.md measures from there too). */
+function firstVowelFrame(pcm: Int16Array): number {
+  const levels: number[] = [];
+  for (let o = 0; o + FRAME <= pcm.length; o += FRAME) levels.push(rms(pcm.subarray(o, o + FRAME)));
+  const peak = Math.max(...levels);
+  return Math.max(0, levels.findIndex((level) => level >= peak / 10));
+}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function voiceToVoice(turns: number) {
@@ -55,8 +63,12 @@ async function voiceToVoice(turns: number) {
     'audible onset (first packet → first non-silent packet)': [],
     'voice-to-voice (last voiced sample → first audible agent)': [],
     'barge-in (speech onset fed → last agent packet)': [],
+    'barge-in (first vowel fed → last agent packet)': [],
   };
-  const server = await startServer();
+  // BENCH_SERVER_X=v sets X=v for the server (as in bench-load), e.g. BENCH_SERVER_BARGE_IN_MIN_SPEECH_MS=60.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_SERVER_')).map(([k, v]) => [k.slice('BENCH_SERVER_'.length), v ?? '']));
+  if (Object.keys(env).length) console.log(`server env sets ${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+  const server = await startServer({ env });
   try {
     const person = await signUp(server.url, 'RtcBench');
     const socket = await ContractClient.connect(server.url, { cookie: person.cookie });
@@ -98,9 +110,16 @@ async function voiceToVoice(turns: number) {
       await peer.until(() => peer.firstAudibleAt(packetsBefore) !== null, 20_000, 'the agent speaking');
       const barge = clips.get('stop please')!;
       const onset = voicedFrame(barge, 'first');
+      const vowel = firstVowelFrame(barge);
       let onsetAt = 0;
+      let vowelAt = 0;
       const packetsAtBarge = peer.received.length;
-      const sending = peer.send(barge, { onFrame: (index, at) => index === onset && (onsetAt = at) });
+      const sending = peer.send(barge, {
+        onFrame: (index, at) => {
+          if (index === onset) onsetAt = at;
+          if (index === vowel) vowelAt = at;
+        },
+      });
       await socket.next('agent.interrupt', (m) => m.reason === 'barge-in', { from, timeoutMs: 20_000 }).catch(() => null);
       await sending;
       await sleep(300);
@@ -109,6 +128,7 @@ async function voiceToVoice(turns: number) {
       let lastAt = after[0]?.at ?? onsetAt;
       for (let k = 1; k < after.length && after[k].at - after[k - 1].at < 200; k++) lastAt = after[k].at;
       if (onsetAt) stages['barge-in (speech onset fed → last agent packet)'].push(lastAt - onsetAt);
+      if (vowelAt) stages['barge-in (first vowel fed → last agent packet)'].push(lastAt - vowelAt);
       await socket.next('agent.audio.end', () => true, { from: socket.received.length - 1, timeoutMs: 20_000 }).catch(() => null);
       await sleep(1500);
     }

@@ -11,7 +11,6 @@
  * answer (the agent is a scripted Chat Completions server; the voice is the embedded one), and
  * the test takes that long.
  */
-import type net from 'node:net';
 import { afterAll, expect, it } from 'vitest';
 import { ContractClient } from '../testing/contract-client';
 import { startFakeChatServer, tokensOf, type FakeChatServer } from '../testing/fake-providers/chat-completions';
@@ -72,9 +71,11 @@ it.skipIf(Boolean(process.env.PARLEY_TEST_DATABASE_URL))('holds back, then drops
   // "what can you do" has a long answer (~9 s of speech, ~0.45 MB of audio frames).
   await slow.speak('slow-ask', await synthesizeSpeech('what can you do', { leadingSilenceMs: 200, trailingSilenceMs: 300 }), { realtime: true });
   const first = await slow.next('agent.audio.chunk', () => true, { timeoutMs: 60_000 });
-  // Stop reading: the kernel's buffers fill, then the server's socket buffer grows.
-  const socket = (slow.ws as unknown as { _socket: net.Socket })._socket;
-  socket.pause();
+  // Stop reading: the kernel's buffers fill, then the server's socket buffer grows. ws's own
+  // pause(), not its socket's: ws resumes the socket itself when its frame parser drains unless
+  // it knows the reader paused, and pausing the socket behind its back once stalled the read
+  // after resume() for good (no message in 30 s with megabytes waiting).
+  slow.ws.pause();
   const receivedBeforePause = slow.received.length;
 
   // The other person asks meanwhile and hears the whole answer, paced without gaps.
@@ -91,7 +92,7 @@ it.skipIf(Boolean(process.env.PARLEY_TEST_DATABASE_URL))('holds back, then drops
   await until(async () => (await counter(url, 'dropped')) >= 1, 'the slow client\'s audio to be dropped');
 
   // The slow client reads again: what was buffered, then where its reply was cut.
-  socket.resume();
+  slow.ws.resume();
   const cut = await slow.next('error', (e) => e.code === 'client_too_slow', { from: receivedBeforePause, timeoutMs: 30_000 });
   expect(cut).toMatchObject({ fatal: false, utteranceId: first.utteranceId });
   const end = await slow.next('agent.audio.end', (e) => e.utteranceId === first.utteranceId);
