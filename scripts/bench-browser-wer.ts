@@ -13,9 +13,10 @@
  * WAV's schedule, anchored on the page's microphone level log). Path B: each utterance's clip
  * cut from the same noisy recording (same noise samples), one socket session; turns matched by
  * utteranceId. Scored like the offline evaluation (score.ts). Not a test: figures, not pass/fail.
- * Needs the production build (npm run build). ~3 min per condition.
+ * Needs the production build (npm run build). ~3 min per condition (the WAV is played in real time).
  *
  *   npx tsx scripts/bench-browser-wer.ts [utterances=20] [conditions=clean,snr20,snr10,snr10-off]
+ *   npx tsx scripts/bench-browser-wer.ts --quick      10 utterances, clean and snr10 (npm run bench)
  *
  * `snr10-off`: 10 dB with the page's "Echo cancellation" option off (it turns the browser's echo
  * cancellation, noise suppression and gain control off together); path B is the same as snr10's.
@@ -43,8 +44,11 @@ import { signUp, type TestUser } from '../server/testing/users';
 type Condition = 'clean' | 'snr20' | 'snr10' | 'snr10-off';
 const SNR_DB: Record<Condition, number | undefined> = { clean: undefined, snr20: 20, snr10: 10, 'snr10-off': 10 };
 
-const count = Number(process.argv[2] ?? 20);
-const conditions = (process.argv[3] ?? 'clean,snr20,snr10,snr10-off').split(',') as Condition[];
+// --quick (npm run bench): 10 requests, clean and 10 dB with the browser's processing on, ~3 min.
+const quick = process.argv.includes('--quick');
+const positional = process.argv.slice(2).filter((a) => a !== '--quick');
+const count = Number(positional[0] ?? (quick ? 10 : 20));
+const conditions = (positional[1] ?? (quick ? 'clean,snr10' : 'clean,snr20,snr10,snr10-off')).split(',') as Condition[];
 for (const c of conditions) if (!(c in SNR_DB)) throw new Error(`unknown condition ${c}; known: ${Object.keys(SNR_DB).join(', ')}`);
 
 /** One voice: one person in one room (the session's cepstral mean follows one speaker). kal16 is the server's own default voice. */
