@@ -2,17 +2,16 @@
  * Recognition through the browser: word error rate of the embedded recogniser on the same
  * utterances (a) spoken into Chromium's fake microphone and carried by the talk page over WebRTC,
  * with the browser's echo cancellation, noise suppression and gain control on as the page asks
- * for them, and (b) sent as raw 16 kHz PCM over the socket contract to the same server, cut the
- * way the offline evaluation cuts its clips (docs/recognition.md). Both go through the server's
- * own recognition path (its RNNoise, the domain model, the per-session cepstral mean).
+ * for them, and (b) as raw 16 kHz PCM, cut the way the offline evaluation cuts its clips
+ * (docs/recognition.md), straight into the server's recogniser configuration (embeddedSttOptions).
+ * Both: RNNoise, the domain model, one speaker's cepstral mean per conversation.
  *
  * Per condition (the clean floor, pink noise at 20 and 10 dB over the whole recording, as a
  * room's would be): one WAV of a lead-in and every utterance, each followed by a pause long
  * enough for the agent's answer to play out. Path A: one Chromium, one conversation; the stored
  * user turns are matched to utterances by time (turn start on the server's clock against the
  * WAV's schedule, anchored on the page's microphone level log). Path B: each utterance's clip
- * cut from the same noisy recording (same noise samples), one socket session; turns matched by
- * utteranceId. Scored like the offline evaluation (score.ts). Not a test: figures, not pass/fail.
+ * cut from the same noisy recording (same noise samples), decoded in order as one speaker. Scored like the offline evaluation (score.ts). Not a test: figures, not pass/fail.
  * Needs the production build (npm run build). ~3 min per condition (the WAV is played in real time).
  *
  *   npx tsx scripts/bench-browser-wer.ts [utterances=20] [conditions=clean,snr20,snr10,snr10-off]
@@ -37,8 +36,10 @@ import { composeReply } from '../server/providers/agent/builtin';
 import type { AgentMessage } from '../server/providers/agent/types';
 import { encodeWav } from '../server/providers/tts/flite/wav';
 import { ContractClient } from '../server/testing/contract-client';
+import { createEvalStt } from '../server/evaluation/stt/configs';
+import type { PocketsphinxStt } from '../server/providers/stt/pocketsphinx';
 import { startServer, type RunningServer } from '../server/testing/server-process';
-import { addNoise, closeSpeechEngines, rms, synthesizeSpeech } from '../server/testing/test-speech';
+import { addNoise, chunkPcm, closeSpeechEngines, rms, synthesizeSpeech } from '../server/testing/test-speech';
 import { signUp, type TestUser } from '../server/testing/users';
 
 type Condition = 'clean' | 'snr20' | 'snr10' | 'snr10-off';
@@ -349,44 +350,32 @@ async function throughChromium(server: RunningServer, person: TestUser, recordin
   }
 }
 
-// ── path B: raw PCM over the socket contract ──
+// ── path B: raw PCM straight to the recogniser ──
 
-async function rawPcm(server: RunningServer, person: TestUser, recording: Recording): Promise<PathResult> {
+/**
+ * The offline evaluation's way (server/evaluation/stt): the server's own recogniser configuration
+ * (embeddedSttOptions: RNNoise, the domain model), in this process, one speaker per condition as
+ * the voice session is one speaker, utterances in order. Over the socket contract the agent's
+ * answers would have to play out between requests (stopping them makes the next answer answer
+ * both): minutes for what takes seconds here, with the same recognition.
+ */
+async function rawPcm(stt: PocketsphinxStt, recording: Recording, speaker: string): Promise<PathResult> {
   const notes: string[] = [];
-  const client = await ContractClient.connect(server.url, { cookie: person.cookie });
-  const { conversationId } = await client.next('session.ready');
   const lead = (CLIP_LEAD_MS * SAMPLE_RATE) / 1000;
   const trail = (CLIP_TRAIL_MS * SAMPLE_RATE) / 1000;
-  const ids: string[] = [];
-  try {
-    for (const [i, u] of recording.utterances.entries()) {
-      const id = `u${i}`;
-      ids.push(id);
-      const from = client.received.length;
-      // Cut as the offline evaluation cuts (and the page's VAD would): 300 ms before, 550 ms after.
-      await client.speak(id, recording.pcm.subarray(u.start - lead, u.end + trail));
-      const final = await client.next('transcript.final', (m) => m.utteranceId === id, { from, timeoutMs: 60_000 });
-      if (!final.text) continue;
-      // The answer is not what is measured: stopped at its first audio (as the stop button
-      // does), so that the next request is not spoken over it and the run takes seconds.
-      const chunk = await client.next('agent.audio.chunk', () => true, { from, timeoutMs: 60_000 }).catch(() => undefined);
-      if (!chunk) {
-        notes.push(`no answer to ${id}`);
-        continue;
-      }
-      client.send({ type: 'agent.interrupt', utteranceId: chunk.utteranceId, timestamp: Date.now() });
-      await client.next('agent.audio.end', (m) => m.utteranceId === chunk.utteranceId, { from, timeoutMs: 30_000 });
+  const hypotheses: string[] = [];
+  for (const u of recording.utterances) {
+    const stream = stt.start({ speaker, onPartial: () => {} });
+    // Cut as the offline evaluation cuts its clips (and the page's VAD would): 300 ms before, 550 ms after.
+    for (const chunk of chunkPcm(recording.pcm.subarray(u.start - lead, u.end + trail), FRAME_MS)) stream.write(chunk);
+    try {
+      hypotheses.push((await stream.end()).trim());
+    } catch (error) {
+      notes.push(`"${u.item.text}" failed (counted as empty): ${error instanceof Error ? error.message : String(error)}`);
+      hypotheses.push('');
     }
-  } finally {
-    await client.close();
   }
-  const turns = (await settledTurns(server, person, conversationId, 0)).filter((t) => t.role === 'user');
-  return {
-    hypotheses: ids.map((id) => turns.filter((t) => t.utteranceId === id).map((t) => t.text).join(' ')),
-    turns: ids.map((id) => turns.filter((t) => t.utteranceId === id).length),
-    stray: turns.filter((t) => !ids.includes(t.utteranceId)).map((t) => t.text),
-    notes,
-  };
+  return { hypotheses, turns: hypotheses.map((h) => (h ? 1 : 0)), stray: [], notes };
 }
 
 // ── scoring ──
@@ -426,6 +415,7 @@ const renderer = new SpeechRenderer();
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-browser-wer-'));
 const { clean, recording: schedule, length } = await cleanRecording(items, renderer);
 const server = await startServer();
+const stt = await createEvalStt('server', { decoders: 1 });
 const rows: string[] = [];
 const details: string[] = [];
 const rawByNoise = new Map<number | undefined, { result: PathResult; scored: Scored }>();
@@ -450,7 +440,7 @@ try {
     const aScored = score(recording.utterances, a);
     let b = rawByNoise.get(snr);
     if (!b) {
-      const result = await rawPcm(server, person, recording);
+      const result = await rawPcm(stt, recording, `bench-browser-wer|${condition}`);
       b = { result, scored: score(recording.utterances, result) };
       rawByNoise.set(snr, b);
     }
@@ -460,6 +450,7 @@ try {
       `| ${condition} | ${pct(aScored.wer)} (${pct(aScored.werJoined)}) | ${pct(b.scored.wer)} (${pct(b.scored.werJoined)}) | ${pct(aScored.intent)} / ${pct(b.scored.intent)} | ` +
         `${aScored.missed} / ${aScored.split} / ${aScored.strayWords} | ${b.scored.missed} / ${b.scored.split} | ${a.spokenOverAgent}, ${a.interrupted} | ${items.length} (${aScored.words} words) |`,
     );
+    console.log(`${condition}: ${rows.at(-1)}`);
     details.push(`\n${condition} (A ${(a.seconds).toFixed(0)} s for a ${(recording.pcm.length / SAMPLE_RATE).toFixed(0)} s recording, ${((performance.now() - started) / 1000).toFixed(0)} s in all): ${a.track}; ${a.lag}`, `  ${a.levels}`);
     for (const note of [...a.notes.map((n) => `A: ${n}`), ...b.result.notes.map((n) => `B: ${n}`)]) details.push(`  note: ${note}`);
     if (a.stray.length) details.push(`  A, outside every utterance: ${a.stray.map((s) => `"${s}"`).join(', ')}`);
@@ -473,12 +464,13 @@ try {
   }
 } finally {
   await server.stop();
+  await stt.close();
   await renderer.close();
   await closeSpeechEngines();
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-console.log(`\nRecognition through Chromium (WebRTC, browser processing on unless -off) vs raw PCM (socket), ${VOICE.id}, ${items.length} in-domain test-split requests per condition`);
+console.log(`\nRecognition through Chromium (WebRTC, browser processing on unless -off) vs raw PCM (the server's recogniser configuration, in process), ${VOICE.id}, ${items.length} in-domain test-split requests per condition`);
 console.log('WER matched by time per utterance (in brackets: all references against all hypotheses joined); intent accuracy A / B');
 console.log('\n| condition | WER A: Chromium | WER B: raw PCM | intent A / B | A missed / split / stray words | B missed / split | A spoken over the agent, answers interrupted | n |');
 console.log('|---|---|---|---|---|---|---|---|');
