@@ -237,7 +237,7 @@ async function settledTurns(server: RunningServer, person: TestUser, conversatio
   }
 }
 
-async function throughChromium(server: RunningServer, person: TestUser, recording: Recording, wav: string, processing: boolean): Promise<PathResult & { seconds: number; loadDuring: number[]; spokenOverAgent: number; interrupted: number; track: string; levels: string; lag: string }> {
+async function throughChromium(server: RunningServer, person: TestUser, recording: Recording, wav: string, processing: boolean): Promise<PathResult & { seconds: number; loadDuring: number[]; overAgent: boolean[]; interrupted: number; track: string; levels: string; lag: string }> {
   const notes: string[] = [];
   const began = performance.now();
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, `--use-file-for-fake-audio-capture=${wav}%noloop`] });
@@ -331,7 +331,7 @@ async function throughChromium(server: RunningServer, person: TestUser, recordin
     }
     // Spoken while the agent was audible on the page: double talk, which the pauses are meant to avoid.
     const agentAudible = seen.levels.filter((l) => l.source === 'agent' && l.dbfs > AUDIBLE_DBFS).map((l) => seen.timeOrigin + l.at);
-    const spokenOverAgent = recording.utterances.filter((u) => agentAudible.some((t) => t >= epochOf(u.start) && t <= epochOf(u.end))).length;
+    const overAgent = recording.utterances.map((u) => agentAudible.some((t) => t >= epochOf(u.start) && t <= epochOf(u.end)));
     return {
       hypotheses: hypotheses.map((h) => h.join(' ')),
       turns: hypotheses.map((h) => h.length),
@@ -339,7 +339,7 @@ async function throughChromium(server: RunningServer, person: TestUser, recordin
       notes,
       seconds: (performance.now() - began) / 1000,
       loadDuring,
-      spokenOverAgent,
+      overAgent,
       interrupted: turns.filter((t) => t.role === 'agent' && t.interrupted).length,
       track: `${label}; ${track}`,
       levels,
@@ -448,7 +448,7 @@ try {
     const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
     rows.push(
       `| ${condition} | ${pct(aScored.wer)} (${pct(aScored.werJoined)}) | ${pct(b.scored.wer)} (${pct(b.scored.werJoined)}) | ${pct(aScored.intent)} / ${pct(b.scored.intent)} | ` +
-        `${aScored.missed} / ${aScored.split} / ${aScored.strayWords} | ${b.scored.missed} / ${b.scored.split} | ${a.spokenOverAgent}, ${a.interrupted} | ${items.length} (${aScored.words} words) |`,
+        `${aScored.missed} / ${aScored.split} / ${aScored.strayWords} | ${b.scored.missed} / ${b.scored.split} | ${a.overAgent.filter(Boolean).length}, ${a.interrupted} | ${items.length} (${aScored.words} words) |`,
     );
     console.log(`${condition}: ${rows.at(-1)}`);
     details.push(`\n${condition} (A ${(a.seconds).toFixed(0)} s for a ${(recording.pcm.length / SAMPLE_RATE).toFixed(0)} s recording, ${((performance.now() - started) / 1000).toFixed(0)} s in all): ${a.track}; ${a.lag}`, `  ${a.levels}`);
@@ -459,7 +459,8 @@ try {
       const hb = b.result.hypotheses[i];
       const ea = wordErrors(u.item.text, ha).errors;
       const eb = wordErrors(u.item.text, hb).errors;
-      if (ea || eb) details.push(`  ${u.item.text}  →  A${a.turns[i] > 1 ? `(${a.turns[i]} turns)` : ''} "${ha}" [${ea}]  B "${hb}" [${eb}]`);
+      const over = a.overAgent[i] ? ' (A: spoken while the agent was audible)' : '';
+      if (ea || eb || over) details.push(`  ${u.item.text}${over}  →  A${a.turns[i] > 1 ? `(${a.turns[i]} turns)` : ''} "${ha}" [${ea}]  B "${hb}" [${eb}]`);
     }
   }
 } finally {
