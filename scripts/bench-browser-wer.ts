@@ -11,8 +11,9 @@
  * enough for the agent's answer to play out. Path A: one Chromium, one conversation; the stored
  * user turns are matched to utterances by time (turn start on the server's clock against the
  * WAV's schedule, anchored on the page's microphone level log). Path B: each utterance's clip
- * cut from the same noisy recording (same noise samples), decoded in order as one speaker. Scored like the offline evaluation (score.ts). Not a test: figures, not pass/fail.
- * Needs the production build (npm run build). ~3 min per condition (the WAV is played in real time).
+ * cut from the same noisy recording (same noise samples), decoded in order as one speaker.
+ * Scored like the offline evaluation (score.ts). Not a test: figures, not pass/fail. Needs the
+ * production build (npm run build). ~2.5 min per condition of 16 requests (the WAV plays in real time).
  *
  *   npx tsx scripts/bench-browser-wer.ts [utterances=20] [conditions=clean,snr20,snr10,snr10-off]
  *   npx tsx scripts/bench-browser-wer.ts --quick      10 utterances, clean and snr10 (npm run bench)
