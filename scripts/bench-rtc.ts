@@ -25,6 +25,7 @@ import { ContractClient } from '../server/testing/contract-client';
 import { RtcTestClient } from '../server/testing/rtc-client';
 import { startServer } from '../server/testing/server-process';
 import { closeSpeechEngines, rms, synthesizeSpeech } from '../server/testing/test-speech';
+import { onsetMs } from '../server/testing/test-sounds';
 import { signUp } from '../server/testing/users';
 
 const FRAME = 320;
@@ -43,13 +44,6 @@ function voicedFrame(pcm: Int16Array, which: 'first' | 'last'): number {
   if (which === 'first') for (let f = 0; f < frames; f++) if (loud(f)) return f;
   for (let f = frames - 1; f >= 0; f--) if (loud(f)) return f;
   return 0;
-}
-/** The first 20 ms frame within 20 dB of the clip's loudest: its first vowel (docs/vad.md measures from there too). */
-function firstVowelFrame(pcm: Int16Array): number {
-  const levels: number[] = [];
-  for (let o = 0; o + FRAME <= pcm.length; o += FRAME) levels.push(rms(pcm.subarray(o, o + FRAME)));
-  const peak = Math.max(...levels);
-  return Math.max(0, levels.findIndex((level) => level >= peak / 10));
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -110,7 +104,8 @@ async function voiceToVoice(turns: number) {
       await peer.until(() => peer.firstAudibleAt(packetsBefore) !== null, 20_000, 'the agent speaking');
       const barge = clips.get('stop please')!;
       const onset = voicedFrame(barge, 'first');
-      const vowel = firstVowelFrame(barge);
+      // The 20 ms frame holding the first vowel (docs/vad.md measures from there too).
+      const vowel = Math.floor(onsetMs(barge, 20) / 20);
       let onsetAt = 0;
       let vowelAt = 0;
       const packetsAtBarge = peer.received.length;

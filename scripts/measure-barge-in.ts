@@ -13,7 +13,7 @@
 import { concatPcm, rmsDbfs } from '../lib/audio/pcm';
 import type { VadKind } from '../server/audio/vad';
 import { chunkPcm, closeSpeechEngines, synthesizeSpeech } from '../server/testing/test-speech';
-import { attenuate, chords, cough, espeakSpeech, mixPcm, pinkNoise, quiet } from '../server/testing/test-sounds';
+import { attenuate, chords, cough, espeakSpeech, mixPcm, onsetMs, pinkNoise, quiet } from '../server/testing/test-sounds';
 import { ServerVadFeed } from '../server/testing/vad-feed';
 import { VoiceHarness } from '../server/testing/voice-harness';
 
@@ -29,13 +29,6 @@ function quantile(values: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 const fmt = (x: number, d = 0) => (Number.isNaN(x) ? '–' : x.toFixed(d));
-
-/** First 10 ms step within `belowPeakDb` of the clip's loudest, in ms: 35 dB finds the first sound ("s" of "stop"), 20 dB the first vowel. */
-function onsetMs(clean: Int16Array, belowPeakDb = 35): number {
-  const levels = chunkPcm(clean, 10).map(rmsDbfs);
-  const peak = Math.max(...levels);
-  return levels.findIndex((db) => db > peak - belowPeakDb) * 10;
-}
 
 async function speakingSession(kind: VadKind, minSpeechMs: number) {
   const h = new VoiceHarness({ bargeIn: { minSpeechMs } });

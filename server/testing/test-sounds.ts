@@ -4,10 +4,10 @@
  * voice unlike Flite's). Deterministic for a given seed. 16 kHz mono PCM16.
  */
 import { spawnSync } from 'node:child_process';
-import { concatPcm } from '../../lib/audio/pcm';
+import { concatPcm, rmsDbfs } from '../../lib/audio/pcm';
 import { seededRandom } from '../../lib/seeded-random';
 import { loadResamplers } from '../audio/resampler';
-import { addNoise, SPEECH_SAMPLE_RATE } from './test-speech';
+import { addNoise, chunkPcm, SPEECH_SAMPLE_RATE } from './test-speech';
 
 const RATE = SPEECH_SAMPLE_RATE;
 const samplesOf = (ms: number) => Math.round((RATE * ms) / 1000);
@@ -117,4 +117,14 @@ export async function espeakSpeech(text: string, voice = 'en-us'): Promise<Int16
   const out = concatPcm([resampler.process(pcm), resampler.flush()]);
   resampler.close();
   return out;
+}
+
+/**
+ * Where a clean clip's speech begins, in ms: its first 10 ms within `belowPeakDb` of its loudest
+ * 10 ms. 35 dB finds the first sound (the "s" of "stop"), 20 dB the first vowel.
+ */
+export function onsetMs(clean: Int16Array, belowPeakDb = 35): number {
+  const levels = chunkPcm(clean, 10).map(rmsDbfs);
+  const peak = Math.max(...levels);
+  return Math.max(0, levels.findIndex((db) => db > peak - belowPeakDb)) * 10;
 }
