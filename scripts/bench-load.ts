@@ -13,7 +13,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { ContractClient } from '../server/testing/contract-client';
-import { startServer, type RunningServer } from '../server/testing/server-process';
+import { benchServerEnv, startServer, type RunningServer } from '../server/testing/server-process';
 import { processTree, quantile, QUESTIONS, talk, type TalkerResult } from '../server/testing/talker';
 import { closeSpeechEngines, synthesizeSpeech } from '../server/testing/test-speech';
 import { signUp } from '../server/testing/users';
@@ -22,7 +22,7 @@ const levels = (process.argv[2] ?? '1,4,8,16,32').split(',').map(Number);
 const turns = Number(process.argv[3] ?? 4);
 const METRICS_TOKEN = 'bench-load-metrics-token-0123456789';
 const nice = process.env.BENCH_NICE === undefined ? undefined : Number(process.env.BENCH_NICE);
-const extraEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_SERVER_')).map(([k, v]) => [k.slice('BENCH_SERVER_'.length), v ?? '']));
+const extraEnv = benchServerEnv();
 
 async function metric(server: RunningServer, name: string, labels = ''): Promise<number> {
   const text = await (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();

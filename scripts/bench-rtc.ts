@@ -23,7 +23,7 @@ import { RtcBridge } from '../server/rtc/signalling';
 import type { AudioOutput } from '../server/voice/audio-out';
 import { ContractClient } from '../server/testing/contract-client';
 import { RtcTestClient } from '../server/testing/rtc-client';
-import { startServer } from '../server/testing/server-process';
+import { benchServerEnv, startServer } from '../server/testing/server-process';
 import { closeSpeechEngines, rms, synthesizeSpeech } from '../server/testing/test-speech';
 import { onsetMs } from '../server/testing/test-sounds';
 import { signUp } from '../server/testing/users';
@@ -59,8 +59,8 @@ async function voiceToVoice(turns: number) {
     'barge-in (speech onset fed → last agent packet)': [],
     'barge-in (first vowel fed → last agent packet)': [],
   };
-  // BENCH_SERVER_X=v sets X=v for the server (as in bench-load), e.g. BENCH_SERVER_BARGE_IN_MIN_SPEECH_MS=60.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_SERVER_')).map(([k, v]) => [k.slice('BENCH_SERVER_'.length), v ?? '']));
+  // e.g. BENCH_SERVER_BARGE_IN_MIN_SPEECH_MS=60
+  const env = benchServerEnv();
   if (Object.keys(env).length) console.log(`server env sets ${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(', ')}`);
   const server = await startServer({ env });
   try {

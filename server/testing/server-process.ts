@@ -45,6 +45,12 @@ export async function freePort(): Promise<number> {
 
 const appRoot = path.resolve(import.meta.dirname, '..', '..');
 
+/** For benchmarks: BENCH_SERVER_X=v in this process's environment sets X=v for the server it starts. */
+export function benchServerEnv(): Record<string, string> {
+  const prefix = 'BENCH_SERVER_';
+  return Object.fromEntries(Object.entries(process.env).flatMap(([k, v]) => (k.startsWith(prefix) && v !== undefined ? [[k.slice(prefix.length), v]] : [])));
+}
+
 export async function startServer(
   /** `port`: a given one (a restart on the same address); default a free one. */
   options: { env?: Record<string, string>; dataDir?: string; timeoutMs?: number; port?: number } = {},
