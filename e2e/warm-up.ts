@@ -1,21 +1,13 @@
 import type { Page } from '@playwright/test';
-import { ContractClient } from '../server/testing/contract-client';
-import { closeSpeechEngines, synthesizeSpeech } from '../server/testing/test-speech';
+import { warmUpRecogniser as warmUp } from '../server/testing/warm-up';
+import { closeSpeechEngines } from '../server/testing/test-speech';
 
-/**
- * The fake microphone runs on a fixed schedule, so a first answer must start within a few
- * seconds. The first utterance a fresh server recognises is several times slower than later
- * ones (cold model pages and code), so one throwaway utterance goes over the contract first,
- * on its own connection (and conversation) of the same person.
- */
+/** server/testing/warm-up.ts as the page's signed-in person (the fake microphone's first answer must come in time). */
 export async function warmUpRecogniser(page: Page, baseURL: string, timeoutMs = 90_000): Promise<void> {
   const session = (await page.context().cookies()).find((c) => c.name === 'better-auth.session_token');
-  const client = await ContractClient.connect(baseURL, { cookie: `${session!.name}=${session!.value}` });
   try {
-    await client.speak('warm-up', await synthesizeSpeech('hello', { trailingSilenceMs: 300 }));
-    await client.next('transcript.final', (m) => m.utteranceId === 'warm-up', { timeoutMs });
+    await warmUp(baseURL, `${session!.name}=${session!.value}`, timeoutMs);
   } finally {
-    await client.close();
     await closeSpeechEngines();
   }
 }

@@ -36,12 +36,12 @@ import { intentOutcome, pooledWer, wordErrors, type WordErrors } from '../server
 import { composeReply } from '../server/providers/agent/builtin';
 import type { AgentMessage } from '../server/providers/agent/types';
 import { encodeWav } from '../server/providers/tts/flite/wav';
-import { ContractClient } from '../server/testing/contract-client';
 import { createEvalStt } from '../server/evaluation/stt/configs';
 import type { PocketsphinxStt } from '../server/providers/stt/pocketsphinx';
 import { startServer, type RunningServer } from '../server/testing/server-process';
-import { addNoise, chunkPcm, closeSpeechEngines, rms, synthesizeSpeech } from '../server/testing/test-speech';
+import { addNoise, chunkPcm, closeSpeechEngines, rms } from '../server/testing/test-speech';
 import { signUp, type TestUser } from '../server/testing/users';
+import { warmUpRecogniser } from '../server/testing/warm-up';
 
 type Condition = 'clean' | 'snr20' | 'snr10' | 'snr10-off';
 const SNR_DB: Record<Condition, number | undefined> = { clean: undefined, snr20: 20, snr10: 10, 'snr10-off': 10 };
@@ -423,11 +423,7 @@ const rawByNoise = new Map<number | undefined, { result: PathResult; scored: Sco
 const loads: number[] = [];
 try {
   const person = await signUp(server.url, 'Bench');
-  // A cold recogniser is several times slower on its first utterance: one throwaway first.
-  const warm = await ContractClient.connect(server.url, { cookie: person.cookie });
-  await warm.speak('warm-up', await synthesizeSpeech('hello', { trailingSilenceMs: 300 }));
-  await warm.next('transcript.final', (m) => m.utteranceId === 'warm-up', { timeoutMs: 60_000 });
-  await warm.close();
+  await warmUpRecogniser(server.url, person.cookie);
 
   for (const condition of conditions) {
     const snr = SNR_DB[condition];

@@ -17,10 +17,10 @@ import type { LevelLogEntry, PlaybackLogEntry } from '../app/(app)/talk/voice-cl
 import { concatPcm } from '../lib/audio/pcm';
 import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/chromium';
 import { encodeWav } from '../server/providers/tts/flite/wav';
-import { ContractClient } from '../server/testing/contract-client';
 import { startServer } from '../server/testing/server-process';
 import { closeSpeechEngines, SPEECH_SAMPLE_RATE, synthesizeSpeech } from '../server/testing/test-speech';
 import { signUp } from '../server/testing/users';
+import { warmUpRecogniser } from '../server/testing/warm-up';
 
 const count = Number(process.argv[2] ?? 6);
 const transports = (process.argv[3] ?? 'webrtc,socket').split(',') as ('webrtc' | 'socket')[];
@@ -66,11 +66,7 @@ const results: Record<string, Record<string, number[]>> = {};
 const notes: string[] = [];
 try {
   const person = await signUp(server.url, 'Bench');
-  // A cold recogniser is several times slower on its first utterance: one throwaway first.
-  const warm = await ContractClient.connect(server.url, { cookie: person.cookie });
-  await warm.speak('warm-up', await synthesizeSpeech('hello', { trailingSilenceMs: 300 }));
-  await warm.next('transcript.final', (m) => m.utteranceId === 'warm-up', { timeoutMs: 60_000 });
-  await warm.close();
+  await warmUpRecogniser(server.url, person.cookie);
 
   for (const transport of transports) {
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, `--use-file-for-fake-audio-capture=${wav}%noloop`] });
