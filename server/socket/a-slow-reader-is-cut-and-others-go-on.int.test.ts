@@ -72,9 +72,10 @@ it.skipIf(Boolean(process.env.PARLEY_TEST_DATABASE_URL))('holds back, then drops
   await slow.speak('slow-ask', await synthesizeSpeech('what can you do', { leadingSilenceMs: 200, trailingSilenceMs: 300 }), { realtime: true });
   const first = await slow.next('agent.audio.chunk', () => true, { timeoutMs: 60_000 });
   // Stop reading: the kernel's buffers fill, then the server's socket buffer grows. Through ws's
-  // own pause(): ws pauses and resumes that socket for its own flow control too, and resumes it
-  // when its parser drains unless pause() told it the reader stopped. With the socket paused
-  // behind its back, one run read no more after resume() (242 of ~4,300 waiting frames in 30 s).
+  // own pause(): ws pauses and resumes that socket for its own flow control too. Known flaky
+  // (2 of 5 full runs on 2026-12-03, with the socket paused directly and through ws alike):
+  // after resume() the client reads ~230 of ~4,300 waiting frames, then nothing; not yet
+  // explained (data discarded by a reset, or a stalled zero-window connection?).
   slow.ws.pause();
   const receivedBeforePause = slow.received.length;
 
