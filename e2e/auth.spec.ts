@@ -73,3 +73,26 @@ test('create and revoke a personal API token in settings', async ({ page, reques
   await expect(list.getByText('No tokens yet.')).toBeVisible();
   expect((await request.get('/api/conversations', withToken)).status()).toBe(401);
 });
+
+test('a token created while the token list is still loading is listed', async ({ page }) => {
+  await signUp(page, 'token-race');
+  // The list's first answer is fetched at once but delivered only after the token exists: what a
+  // slow network or a quick person does. The page must not take that answer as the last word.
+  let releaseFirstList!: () => void;
+  const firstListHeld = new Promise<void>((resolve) => (releaseFirstList = resolve));
+  let firstList = true;
+  await page.route('**/api/tokens', async (route) => {
+    const isFirstList = route.request().method() === 'GET' && firstList;
+    if (isFirstList) firstList = false;
+    const response = await route.fetch();
+    if (isFirstList) await firstListHeld;
+    await route.fulfill({ response });
+  });
+
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByLabel('Token name').fill('quick script');
+  await page.getByRole('button', { name: 'Create token' }).click();
+  await expect(page.getByTestId('new-token')).toHaveText(/^prl_/);
+  releaseFirstList();
+  await expect(page.getByRole('list', { name: 'Your API tokens' }).getByText('quick script')).toBeVisible();
+});

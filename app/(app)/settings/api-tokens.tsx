@@ -2,6 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { fetchJson } from '../../fetch-json';
+import { refetchAfterChange } from '../../refetch-after-change';
 
 interface TokenSummary {
   id: string;
@@ -20,12 +21,12 @@ export function ApiTokens() {
       fetchJson<{ token: string }>('/api/tokens', { method: 'POST', body: JSON.stringify({ name }) }),
     onSuccess: (result) => {
       setCreated(result.token);
-      void queryClient.invalidateQueries({ queryKey: ['tokens'] });
+      void refetchAfterChange(queryClient, ['tokens']);
     },
   });
   const revoke = useMutation({
     mutationFn: (id: string) => fetchJson(`/api/tokens/${id}`, { method: 'DELETE' }),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['tokens'] }),
+    onSuccess: () => refetchAfterChange(queryClient, ['tokens']),
   });
 
   function submit(event: FormEvent<HTMLFormElement>) {

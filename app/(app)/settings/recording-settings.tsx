@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { PersonSettingsView } from '@/lib/person-settings';
 import { fetchJson } from '../../fetch-json';
+import { refetchAfterChange } from '../../refetch-after-change';
 
 /** "Keep the audio of my conversations" (off unless turned on), what is kept, and deleting it. */
 export function RecordingSettings() {
@@ -27,7 +28,7 @@ export function RecordingSettings() {
     onSuccess: async (result) => {
       setDeleted(result.deleted);
       setConfirming(false);
-      await Promise.all([queryClient.invalidateQueries({ queryKey: ['settings'] }), queryClient.invalidateQueries({ queryKey: ['conversation'] })]);
+      await refetchAfterChange(queryClient, ['settings'], ['conversation']);
     },
   });
 

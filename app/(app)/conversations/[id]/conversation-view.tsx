@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useRef, useState, type FormEvent } from 'react';
 import { ApiError, fetchJson } from '../../../fetch-json';
+import { refetchAfterChange } from '../../../refetch-after-change';
 import { conversationUrl, exportUrl, LIVE_REFRESH_MS, type ConversationWithTurns, type StoredTurn } from '../api';
 import { TurnRecording } from './turn-recording';
 import { Problem } from '../problem';
@@ -132,10 +133,7 @@ function Title({ id, title }: { id: string; title: string | null }) {
   const rename = useMutation({
     mutationFn: (newTitle: string) => fetchJson(conversationUrl(id), { method: 'PATCH', body: JSON.stringify({ title: newTitle }) }),
     onSuccess: async () => {
-      await Promise.all([
-        queryClient.invalidateQueries({ queryKey: ['conversation', id] }),
-        queryClient.invalidateQueries({ queryKey: ['conversations'] }),
-      ]);
+      await refetchAfterChange(queryClient, ['conversation', id], ['conversations']);
       setEditing(false);
     },
   });
@@ -200,7 +198,7 @@ function DeleteButton({ id, turnCount }: { id: string; turnCount: number }) {
       // Stop polling the deleted conversation before leaving its page.
       void queryClient.cancelQueries({ queryKey: ['conversation', id] });
       queryClient.removeQueries({ queryKey: ['conversation', id] });
-      void queryClient.invalidateQueries({ queryKey: ['conversations'] });
+      void refetchAfterChange(queryClient, ['conversations']);
       router.push('/conversations');
     },
   });
